@@ -1,0 +1,90 @@
+/** Schema pieces shared by the system file and the experiment file. */
+import { z } from 'zod';
+import { parseDuration } from '../../util/duration.js';
+
+/** A duration in a file (`500ms`, `5s`, `1m30s`, or milliseconds as a number), parsed to milliseconds. */
+export const duration = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as 500ms, 5s or 1m30s, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .describe('A duration: 250ms, 5s, 1m30s, 1h, or a number of milliseconds');
+
+export const name = z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, ".", "_" or "-"');
+
+const regexString = z.string().refine(
+  (s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected a valid regular expression' },
+);
+export { regexString as regex };
+
+const statusExpectation = z
+  .union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1), z.string().regex(/^[1-5]xx$/, 'expected a status class such as "2xx"')])
+  .describe('An HTTP status, a list of statuses, or a class such as "2xx"');
+
+const numberRange = z.tuple([z.number(), z.number()]).describe('[min, max], both inclusive');
+
+const jsonPathCheck = z
+  .strictObject({
+    path: z.string().regex(/^\$(\.[A-Za-z_$][\w$-]*|\[\d+\])*$/, 'expected a JSON path such as $.status or $.items[0].id'),
+    equals: z.unknown().optional(),
+    range: numberRange.optional(),
+    matches: regexString.optional(),
+    exists: z.boolean().optional(),
+  })
+  .describe('A check on one value of a JSON response body');
+
+/**
+ * Tolerances: what a probe's result must look like to count as healthy. Kinds: status, range
+ * (latency, JSON values), regex (body, stdout), boolean (`ok`), and JSON path.
+ */
+export const expectation = z
+  .strictObject({
+    ok: z.boolean().optional().describe('Boolean tolerance: whether the probe itself must succeed (false: expect a refused connection, a failing command)'),
+    status: statusExpectation.optional(),
+    body: regexString.optional().describe('Regular expression the HTTP body must match'),
+    json: z.union([jsonPathCheck, z.array(jsonPathCheck)]).optional(),
+    latency: z.strictObject({ max: duration.optional(), min: duration.optional() }).optional().describe('Range tolerance on the probe latency'),
+    exitCode: z.union([z.number().int(), z.array(z.number().int())]).optional(),
+    stdout: regexString.optional().describe('Regular expression the command output must match'),
+  })
+  .describe('Tolerance: the result a healthy probe must produce');
+
+const httpRequest = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  method: z.string().default('GET'),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+});
+
+/** What a probe calls: exactly one of http, tcp, command. */
+export const probeCall = {
+  http: z.union([z.url({ protocol: /^https?$/ }), httpRequest]).optional().describe('URL, or { url, method, headers, body }'),
+  tcp: z.string().regex(/^.+:\d{1,5}$/, 'expected host:port').optional().describe('host:port that must accept a TCP connection'),
+  command: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional().describe('Shell command (string) or argv (list)'),
+  timeout: duration.optional(),
+};
+
+export function exactlyOneCall(value: { http?: unknown; tcp?: unknown; command?: unknown }, ctx: z.RefinementCtx): void {
+  const present = (['http', 'tcp', 'command'] as const).filter((k) => value[k] !== undefined);
+  if (present.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: present.length === 0 ? 'expected one of http, tcp or command' : `expected only one of http, tcp or command, got ${present.join(' and ')}`,
+    });
+  }
+}
+
+export type Expectation = z.output<typeof expectation>;

@@ -1,0 +1,80 @@
+/** The system file (`faultline.yaml`): the services an experiment may touch and watch. */
+import { z } from 'zod';
+import { duration, exactlyOneCall, name, probeCall, regex } from './common.js';
+
+const restartPolicy = z
+  .strictObject({
+    policy: z.enum(['never', 'on-failure', 'always']).default('never'),
+    delay: duration.default(1000),
+    maxRestarts: z.number().int().min(0).optional().describe('Give up after this many restarts (default: unlimited)'),
+  })
+  .describe('What the supervisor does when the process exits');
+
+const processTarget = z
+  .strictObject({
+    command: z.union([z.string().min(1), z.array(z.string()).min(1)]).describe('Shell command (string) or argv (list); run with cwd relative to the system file'),
+    cwd: z.string().optional(),
+    env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+    restart: restartPolicy.optional(),
+    readyTimeout: duration.default(15_000).describe('How long to wait for the health check to pass after start'),
+    stopSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGKILL']).default('SIGTERM'),
+    stopTimeout: duration.default(5000).describe('After stopSignal, wait this long before SIGKILL'),
+  })
+  .describe('A process faultline spawns and supervises');
+
+export const healthCheck = z
+  .strictObject({
+    ...probeCall,
+    expectStatus: z.union([z.number().int(), z.array(z.number().int())]).optional(),
+    body: regex.optional().describe('Regular expression the HTTP body must match'),
+    expectExitCode: z.number().int().optional(),
+    interval: duration.optional().describe('Probe interval while watching (default: the run\'s probe interval)'),
+  })
+  .superRefine(exactlyOneCall)
+  .describe('How to tell that the service is healthy');
+
+const proxyDecl = z.strictObject({
+  name,
+  listen: z.string().regex(/^(.+:)?\d{1,5}$/, 'expected host:port or port'),
+  upstream: z.string().regex(/^.+:\d{1,5}$/, 'expected host:port'),
+});
+
+export const service = z
+  .strictObject({
+    description: z.string().optional(),
+    process: processTarget.optional(),
+    pid: z.number().int().positive().optional().describe('Attach to a running process by pid'),
+    pidFile: z.string().optional().describe('Attach to the process whose pid is in this file'),
+    match: regex.optional().describe('Attach to running processes whose command line matches this regular expression'),
+    endpoint: z.string().optional().describe('Watch only: no process faults'),
+    health: healthCheck.optional(),
+    dependsOn: z.array(name).default([]),
+    critical: z.boolean().default(false),
+    proxies: z.array(proxyDecl).default([]),
+  })
+  .superRefine((svc, ctx) => {
+    const targets = (['process', 'pid', 'pidFile', 'match', 'endpoint'] as const).filter((k) => svc[k] !== undefined);
+    if (targets.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          targets.length === 0
+            ? 'expected a target: one of process, pid, pidFile, match or endpoint'
+            : `expected one target, got ${targets.join(' and ')}`,
+      });
+    }
+  });
+
+export const systemSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().optional(),
+    probeInterval: duration.optional().describe('Default interval for health probes (default 250ms)'),
+    services: z.record(name, service),
+  })
+  .describe('faultline system file');
+
+export type SystemFile = z.output<typeof systemSchema>;
+export type ServiceConfig = z.output<typeof service>;
+export type HealthCheck = z.output<typeof healthCheck>;
+export type ProcessConfig = z.output<typeof processTarget>;

@@ -1,0 +1,62 @@
+/**
+ * The contract every fault kind implements. This folder imports nothing else of faultline's:
+ * drivers depend on it, never the other way round.
+ *
+ * A fault's life: `plan()` computes the plain-JSON undo *before* anything happens (the runner
+ * writes it to the ledger, fsync'd), `inject()` applies the fault, and `revert(info)` undoes it
+ * from that plain JSON alone — so the same code path serves the live run, Ctrl-C, and
+ * `faultline recover` in a fresh process after a crash. `revert` must be idempotent.
+ */
+import type { z } from 'zod';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type RevertInfo = { [key: string]: JsonValue };
+
+/** How a fault relates to time: held for a `duration` and then reverted, or a single action. */
+export type FaultTiming = 'held' | 'instant';
+
+export interface FaultContext {
+  /** Aborted on guardrail trips, emergency stop, Ctrl-C. Long operations must honour it. */
+  signal: AbortSignal;
+  runId: string;
+  log(message: string): void;
+}
+
+/** What a driver hands a fault kind: a concrete thing to act on, resolved from a service. */
+export interface FaultTarget {
+  /** The service (from the system file) this target belongs to. */
+  service: string;
+  /** A short human label such as `api (pid 4242)`. */
+  label: string;
+}
+
+export interface InjectResult {
+  /** Facts worth keeping in the journal (the pid killed, the new pid after a restart, …). */
+  details?: { [key: string]: JsonValue };
+}
+
+export interface FaultKind<Params = unknown, Target extends FaultTarget = FaultTarget> {
+  /** The name used in experiment files: `fault: kill`. */
+  readonly name: string;
+  /** The driver that resolves targets for this kind (`process`, `proxy`, …). */
+  readonly driver: string;
+  readonly summary: string;
+  readonly timing: FaultTiming;
+  /** Parameters accepted on the step besides the common fields (fault, target, duration, name). */
+  readonly params: z.ZodType<Params>;
+  /** The undo, computed before anything is applied. Plain JSON: it goes into the ledger. */
+  plan(target: Target, params: Params): RevertInfo;
+  inject(target: Target, params: Params, ctx: FaultContext): Promise<InjectResult>;
+  /** Undo from the ledger's plain JSON. Idempotent: calling it twice, or on a fault that was never applied, is safe. */
+  revert(info: RevertInfo, ctx: FaultContext): Promise<void>;
+}
+
+/** A fault in effect, as the runner tracks it. */
+export interface FaultHandle {
+  readonly id: string;
+  readonly kind: string;
+  readonly target: FaultTarget;
+  readonly revertInfo: RevertInfo;
+  /** Idempotent. */
+  revert(): Promise<void>;
+}
