@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { recoverOpenFaults } from '../../safety/recover.js';
+import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
+
+export function registerRecover(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('recover')
+    .description('Revert every fault the ledger says is still open (after a crash or kill -9 of faultline). Safe to run twice.')
+    .option('--run <id>', 'only this run\'s faults')
+    .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExit codes: 0 nothing left open · 4 some fault could not be reverted (the message says which).')
+    .action(async (opts: CommonOptions & { run?: string }) => {
+      const stateDir = await stateDirFrom(opts);
+      const log = (m: string) => process.stderr.write(`${m}\n`);
+      const result = await recoverOpenFaults({ stateDir, kinds, by: 'recover', log, ...(opts.run ? { runId: opts.run } : {}) });
+      const failed = result.failed.length + result.unknownKind.length;
+      if (opts.json) printJson({ ...result, stateDir });
+      else if (result.reverted.length === 0 && failed === 0) process.stdout.write(`nothing to recover (ledger in ${stateDir})\n`);
+      else {
+        for (const f of result.reverted) process.stdout.write(`reverted ${f.kind} on ${f.target} (run ${f.runId}, fault ${f.faultId})\n`);
+        for (const f of result.failed) process.stdout.write(`FAILED   ${f.fault.kind} on ${f.fault.target}: ${f.error}\n`);
+        for (const f of result.unknownKind) process.stdout.write(`FAILED   ${f.kind} on ${f.target}: this faultline has no fault kind "${f.kind}"\n`);
+      }
+      setExit(failed > 0 ? 4 : 0);
+    });
+}

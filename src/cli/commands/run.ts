@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadExperiment } from '../../experiment/loader/load-experiment.js';
+import { newRunId, runExperiment } from '../../experiment/runner/run-experiment.js';
+import { ConsoleReporter } from '../../reporters/console-reporter.js';
+import { JournalReporter } from '../../reporters/journal-reporter.js';
+import { abortOnSignals } from '../abort-on-signals.js';
+import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
+import { printPlan } from '../plan.js';
+
+interface RunOptions extends CommonOptions {
+  reportDir?: string;
+  dryRun?: boolean;
+  seed?: string;
+}
+
+export function registerRun(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('Run a chaos experiment: check steady state, inject its faults, measure recovery, write the report')
+    .argument('<file>', 'experiment file (.yaml, .yml, .json, .ts, .js)')
+    .option('-s, --system <file>', "system file (default: the experiment's `system`, or faultline.yaml beside it)")
+    .option('-r, --report-dir <dir>', 'where to write journal.json (default: .faultline/reports/<run id>)')
+    .option('--dry-run', 'validate and print the plan; touch nothing')
+    .option('--seed <n>', 'seed for random choices (default: the experiment\'s, else random; recorded in the journal)')
+    .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
+    .option('--json', 'print the journal as JSON on stdout (progress goes to stderr)')
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  the hypothesis held
+  1  the hypothesis deviated (a check failed, or recovery was too slow)
+  2  invalid input: nothing was injected
+  3  aborted (Ctrl-C, faultline stop, max duration, a failed injection): everything was reverted
+  4  a revert failed: faults may remain; the message says which, then run \`faultline recover\`
+
+Example:
+  faultline run examples/quickstart/kill-api.yaml --report-dir out`,
+    )
+    .action(async (file: string, opts: RunOptions) => {
+      const loaded = await loadExperiment(file, { systemFile: opts.system, kinds });
+      if (opts.dryRun) {
+        printPlan(loaded, process.stdout);
+        setExit(0);
+        return;
+      }
+      const stateDir = await stateDirFrom(opts);
+      const runId = newRunId();
+      const reportDir = resolve(opts.reportDir ?? resolve(stateDir, 'reports', runId));
+      const journalReporter = new JournalReporter(reportDir);
+      const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout);
+      const signals = abortOnSignals(stateDir, () => runId);
+      try {
+        const journal = await runExperiment(loaded, {
+          kinds,
+          stateDir,
+          runId,
+          reporters: [consoleReporter, journalReporter],
+          signal: signals.signal,
+          ...(opts.seed !== undefined ? { seed: Number(opts.seed) } : {}),
+        });
+        (opts.json ? process.stderr : process.stdout).write(`  journal: ${journalReporter.path ?? '(not written)'}\n`);
+        if (opts.json) printJson(journal);
+        setExit(journal.exitCode);
+      } finally {
+        signals.dispose();
+      }
+    });
+}

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { isValidationError, formatIssue } from '../../errors/index.js';
+import { checkExperimentDocument, loadExperiment } from '../../experiment/loader/load-experiment.js';
+import { checkSystem } from '../../experiment/loader/load-system.js';
+import { readStructured } from '../../experiment/loader/read-document.js';
+import { kinds, printJson } from '../context.js';
+
+export function registerValidate(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('validate')
+    .description('Check experiment and system files without running anything (exit 2 when any is invalid)')
+    .argument('<files...>', 'experiment or system files')
+    .option('-s, --system <file>', 'system file for the experiments (default: their own `system`)')
+    .option('--json', 'print the result as JSON')
+    .action(async (files: string[], opts: { system?: string; json?: boolean }) => {
+      const results: { file: string; kind: string; ok: boolean; issues: ReturnType<typeof issuesOf> }[] = [];
+      for (const file of files) {
+        let kind = 'experiment';
+        try {
+          const doc = await readStructured(file);
+          const data = doc.data as Record<string, unknown> | null;
+          if (data && typeof data === 'object' && 'services' in data && !('method' in data)) {
+            kind = 'system';
+            checkSystem(doc);
+          } else {
+            checkExperimentDocument(doc, kinds);
+            await loadExperiment(file, { systemFile: opts.system, kinds });
+          }
+          results.push({ file, kind, ok: true, issues: [] });
+        } catch (err) {
+          if (!isValidationError(err)) throw err;
+          results.push({ file, kind, ok: false, issues: issuesOf(err) });
+        }
+      }
+      if (opts.json) printJson({ ok: results.every((r) => r.ok), files: results });
+      else {
+        for (const r of results) {
+          if (r.ok) process.stdout.write(`ok   ${r.file} (${r.kind})\n`);
+          else for (const i of r.issues) process.stderr.write(`error ${formatIssue(i)}\n`);
+        }
+      }
+      setExit(results.every((r) => r.ok) ? 0 : 2);
+    });
+}
+
+function issuesOf(err: { issues: import('../../errors/index.js').ValidationIssue[] }) {
+  return err.issues;
+}

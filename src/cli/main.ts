@@ -1,0 +1,65 @@
+/** The `faultline` command: parsing only; each command calls the library. Errors become exit codes in one place. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { describeError, exitCodeFor } from './exit-codes.js';
+import { registerHealth } from './commands/health.js';
+import { registerQuickCommands } from './commands/quick.js';
+import { registerRecover } from './commands/recover.js';
+import { registerRun } from './commands/run.js';
+import { registerSchema } from './commands/schema.js';
+import { registerStop } from './commands/stop.js';
+import { registerUp, registerDown } from './commands/up.js';
+import { registerValidate } from './commands/validate.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('faultline')
+    .description('Chaos experiments on real systems: inject faults under a hypothesis, measure recovery, never leave a fault behind.')
+    .version(version())
+    .showSuggestionAfterError()
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Start here:
+  faultline validate kill-api.yaml         check files, touch nothing
+  faultline run kill-api.yaml -r out       run an experiment, write out/journal.json
+  faultline up                             supervise the system's processes for quick commands
+  faultline kill api                       kill a service and time its recovery
+  faultline recover                        revert faults left open by a crash
+
+Docs: docs/ in the package (experiment format, faults, CLI, errors).`,
+    );
+  registerRun(program, setExit);
+  registerValidate(program, setExit);
+  registerHealth(program, setExit);
+  registerQuickCommands(program, setExit);
+  registerRecover(program, setExit);
+  registerStop(program, setExit);
+  registerSchema(program, setExit);
+  registerUp(program, setExit);
+  registerDown(program, setExit);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage mistakes with 1, which we report as 2.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`${describeError(err)}\n`);
+    return exitCodeFor(err);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * `kill`, `pause`, `restart` and `random` are one-step experiments built in memory and run by the
+ * same runner as `faultline run` — so they go through the ledger, measure recovery the same way,
+ * and `--json` gives the journal's own fields.
+ */
+import { resolve } from 'node:path';
+import { UsageError } from '../errors/index.js';
+import type { LoadedExperiment } from '../experiment/loader/load-experiment.js';
+import { unknownService } from '../experiment/loader/load-system.js';
+import { newRunId, runExperiment } from '../experiment/runner/run-experiment.js';
+import type { Step, TargetRef } from '../experiment/schema/experiment.js';
+import { ConsoleReporter } from '../reporters/console-reporter.js';
+import { JournalReporter } from '../reporters/journal-reporter.js';
+import type { Reporter } from '../reporters/types.js';
+import type { Journal } from '../journal/types.js';
+import { parseDuration } from '../util/duration.js';
+import { abortOnSignals } from './abort-on-signals.js';
+import { kinds, printJson, stateDirFrom, systemFrom, type CommonOptions } from './context.js';
+
+export interface QuickOptions extends CommonOptions {
+  timeout?: string;
+  sustained?: string;
+  reportDir?: string;
+}
+
+export interface QuickFault {
+  fault: string;
+  target: TargetRef;
+  duration?: number;
+  params?: Record<string, unknown>;
+  title: string;
+}
+
+export function durationFlag(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new UsageError(`${flag}: expected a duration such as 500ms, 10s or 1m, got "${value}"`);
+  return ms;
+}
+
+export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promise<number> {
+  const system = await systemFrom(opts);
+  const names = Object.keys(system.system.services);
+  const refs = typeof spec.target === 'string' ? [spec.target] : Array.isArray(spec.target) ? spec.target : spec.target.random;
+  for (const ref of refs) if (!system.system.services[ref]) throw new UsageError(unknownService(ref, names));
+
+  const kind = kinds[spec.fault]!;
+  const params = kind.params.safeParse(spec.params ?? {});
+  if (!params.success) throw new UsageError(`${spec.fault}: ${params.error.issues.map((i) => `${i.path.join('.') || 'parameters'}: ${i.message}`).join('; ')}`);
+  const within = durationFlag(opts.timeout, '--timeout', 30_000);
+  const sustained = Number(opts.sustained ?? 3);
+  if (!Number.isInteger(sustained) || sustained < 1) throw new UsageError(`--sustained: expected a whole number >= 1, got "${opts.sustained}"`);
+
+  const step: Step = { type: 'fault', fault: spec.fault, target: spec.target, ...(spec.duration !== undefined ? { duration: spec.duration } : {}), params: spec.params ?? {} };
+  const watched = refs.filter((r) => system.system.services[r]!.health);
+  const loaded: LoadedExperiment = {
+    file: `faultline ${spec.title}`,
+    absPath: `faultline ${spec.title}`,
+    dir: process.cwd(),
+    system,
+    experiment: {
+      title: spec.title,
+      tags: ['quick'],
+      baseline: 0,
+      hypothesis: { probes: [] },
+      method: [step],
+      rollbacks: [],
+      maxDuration: within + (spec.duration ?? 0) + 60_000,
+      ...(watched.length ? { recovery: { within, sustained, services: watched } } : {}),
+    },
+  };
+
+  const stateDir = await stateDirFrom(opts);
+  const runId = newRunId();
+  const reporters: Reporter[] = [new ConsoleReporter(opts.json ? process.stderr : process.stdout)];
+  if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)));
+  const signals = abortOnSignals(stateDir, () => runId);
+  try {
+    const journal = await runExperiment(loaded, { kinds, stateDir, runId, reporters, signal: signals.signal, startServices: false });
+    if (opts.json) {
+      printJson({
+        runId: journal.runId,
+        status: journal.status,
+        exitCode: journal.exitCode,
+        reasons: journal.reasons,
+        faults: journal.faults,
+        recovery: journal.recovery,
+        serviceEvents: journal.serviceEvents,
+        // The common case, flat: the service the fault hit.
+        ...flatRecovery(journal),
+      });
+    }
+    return journal.exitCode;
+  } finally {
+    signals.dispose();
+  }
+}
+
+function flatRecovery(journal: Journal): Record<string, unknown> {
+  const hit = journal.recovery.find((r) => r.faultIds.length > 0);
+  if (!hit) return {};
+  return { service: hit.service, timeToImpactMs: hit.timeToImpactMs, timeToRecoverMs: hit.timeToRecoverMs, outageMs: hit.outageMs, restarts: hit.restarts };
+}

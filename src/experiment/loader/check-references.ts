@@ -1,0 +1,76 @@
+/** Checks every name an experiment uses against its system file: targets, recovery services, rollbacks, probe names. */
+import type { ValidationIssue } from '../../errors/index.js';
+import type { FaultKind } from '../../faults/types.js';
+import type { Experiment, Step, TargetRef } from '../schema/experiment.js';
+import type { ServiceConfig } from '../schema/system.js';
+import type { LoadedSystem } from './load-system.js';
+import { unknownService } from './load-system.js';
+import type { DocPath, StructuredDocument } from './read-document.js';
+import { issueAt } from './zod-issues.js';
+
+export function checkReferences(doc: StructuredDocument, experiment: Experiment, loaded: LoadedSystem, kinds: Record<string, FaultKind>): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const services = loaded.system.services;
+  const names = Object.keys(services);
+
+  const checkTarget = (ref: string, driver: string, path: DocPath) => {
+    const [serviceName, proxyName] = splitTarget(ref);
+    const svc = services[serviceName];
+    if (!svc) return issues.push(issueAt(doc, path, unknownService(serviceName, names)));
+    const problem = driverProblem(driver, serviceName, svc, proxyName);
+    if (problem) issues.push(issueAt(doc, path, problem));
+  };
+
+  const visit = (steps: Step[], path: DocPath) => {
+    steps.forEach((step, i) => {
+      const here = [...path, i];
+      if (step.type === 'fault') {
+        const driver = kinds[step.fault]?.driver ?? 'unknown';
+        for (const [ref, refPath] of targetRefs(step.target, [...here, 'target'])) checkTarget(ref, driver, refPath);
+      } else if (step.type !== 'wait') {
+        visit(step.steps, [...here, step.type]);
+      }
+    });
+  };
+  visit(experiment.method, ['method']);
+
+  const seen = new Set<string>();
+  experiment.hypothesis.probes.forEach((p, i) => {
+    if (seen.has(p.name)) issues.push(issueAt(doc, ['hypothesis', 'probes', i, 'name'], `duplicate probe name "${p.name}"`));
+    seen.add(p.name);
+  });
+  experiment.recovery?.services?.forEach((s, i) => {
+    if (!services[s]) issues.push(issueAt(doc, ['recovery', 'services', i], unknownService(s, names)));
+    else if (!services[s].health) issues.push(issueAt(doc, ['recovery', 'services', i], `service "${s}" has no health check in ${loaded.file}, so its recovery cannot be measured`));
+  });
+  experiment.rollbacks.forEach((r, i) => {
+    if ('restart' in r) checkTarget(r.restart, 'process', ['rollbacks', i, 'restart']);
+  });
+  return issues;
+}
+
+export function splitTarget(ref: string): [service: string, proxy: string | undefined] {
+  const dot = ref.indexOf('.');
+  return dot < 0 ? [ref, undefined] : [ref.slice(0, dot), ref.slice(dot + 1)];
+}
+
+function targetRefs(target: TargetRef, path: DocPath): [string, DocPath][] {
+  if (typeof target === 'string') return [[target, path]];
+  if (Array.isArray(target)) return target.map((t, i) => [t, [...path, i]]);
+  return target.random.map((t, i) => [t, [...path, 'random', i]]);
+}
+
+/** Whether a driver can act on this service; a sentence saying why not when it cannot. */
+function driverProblem(driver: string, name: string, svc: ServiceConfig, proxy: string | undefined): string | undefined {
+  if (driver === 'process') {
+    if (proxy !== undefined) return `process faults target a service, not a proxy: use "${name}"`;
+    if (svc.endpoint !== undefined) return `service "${name}" is watch-only (endpoint): process faults need a process, pid, pidFile or match target`;
+    return undefined;
+  }
+  if (driver === 'proxy') {
+    if (proxy !== undefined && !svc.proxies.some((p) => p.name === proxy)) {
+      return `service "${name}" has no proxy "${proxy}"; it declares: ${svc.proxies.map((p) => p.name).join(', ') || '(none)'}`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+/** Loads and checks a system file: schema, then references between services. */
+import { dirname } from 'node:path';
+import { ValidationError, type ValidationIssue } from '../../errors/index.js';
+import { systemSchema, type SystemFile } from '../schema/system.js';
+import { closest } from './closest.js';
+import { readStructured, type StructuredDocument } from './read-document.js';
+import { fromZod, issueAt } from './zod-issues.js';
+
+export interface LoadedSystem {
+  /** As the user named it. */
+  file: string;
+  absPath: string;
+  /** Paths inside the file (cwd, pidFile) are relative to this directory. */
+  dir: string;
+  system: SystemFile;
+}
+
+export async function loadSystem(file: string, cwd = process.cwd()): Promise<LoadedSystem> {
+  const doc = await readStructured(file, cwd);
+  return checkSystem(doc);
+}
+
+export function checkSystem(doc: StructuredDocument): LoadedSystem {
+  const parsed = systemSchema.safeParse(doc.data);
+  if (!parsed.success) throw new ValidationError(fromZod(doc, parsed.error));
+  const system = parsed.data;
+  const issues: ValidationIssue[] = [];
+  const names = Object.keys(system.services);
+  for (const [name, svc] of Object.entries(system.services)) {
+    svc.dependsOn.forEach((dep, i) => {
+      if (dep === name) issues.push(issueAt(doc, ['services', name, 'dependsOn', i], 'a service cannot depend on itself'));
+      else if (!system.services[dep]) issues.push(issueAt(doc, ['services', name, 'dependsOn', i], unknownService(dep, names)));
+    });
+    const proxyNames = new Set<string>();
+    svc.proxies.forEach((p, i) => {
+      if (proxyNames.has(p.name)) issues.push(issueAt(doc, ['services', name, 'proxies', i, 'name'], `duplicate proxy name "${p.name}" in service ${name}`));
+      proxyNames.add(p.name);
+    });
+  }
+  const cycle = findCycle(system);
+  if (cycle) issues.push(issueAt(doc, ['services', cycle[0]!, 'dependsOn'], `dependsOn forms a cycle: ${cycle.join(' -> ')}`));
+  if (issues.length > 0) throw new ValidationError(issues);
+  return { file: doc.file, absPath: doc.absPath, dir: dirname(doc.absPath), system };
+}
+
+export function unknownService(name: string, known: string[]): string {
+  const hint = closest(name, known);
+  return `unknown service "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; the system file defines: ${known.length ? known.join(', ') : '(no services)'}`;
+}
+
+function findCycle(system: SystemFile): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === 'done') return undefined;
+    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const dep of system.services[name]?.dependsOn ?? []) {
+      const found = system.services[dep] ? visit(dep) : undefined;
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of Object.keys(system.services)) {
+    const found = visit(name);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,75 @@
+/**
+ * Recovery analysis for one run, from its recorded time series and fault windows only, so every
+ * figure can be re-derived from journal.json. Definitions (docs/measurement.md):
+ * - a service's fault window is that of the faults that targeted it directly; a service hit
+ *   only through a dependency uses the run's whole chaos window (first injection to last fault end);
+ * - time to impact: window start → first failed health probe at or after it;
+ * - time to recover: window end (revert, or injection for single actions such as kill) → the
+ *   first probe of the first run of `sustained` consecutive healthy probes after the last failure.
+ */
+import type { CheckResult, FaultRecord, Sample, ServiceEvent, ServiceRecovery } from '../../journal/types.js';
+import { analyzeRecovery } from '../../observe/recovery.js';
+import { formatDuration } from '../../util/duration.js';
+import type { RecoveryExpectation } from '../schema/experiment.js';
+
+export interface RecoveryInput {
+  services: string[];
+  samples: Sample[];
+  faults: FaultRecord[];
+  events: ServiceEvent[];
+  sustained: number;
+  expectation?: RecoveryExpectation;
+}
+
+export function faultWindow(faults: FaultRecord[]): { start: number; end: number } | undefined {
+  const applied = faults.filter((f) => f.status !== 'inject-failed');
+  if (applied.length === 0) return undefined;
+  return { start: Math.min(...applied.map((f) => f.injectedT)), end: Math.max(...applied.map((f) => f.revertedT ?? f.injectedT)) };
+}
+
+export function analyzeServices(input: RecoveryInput): ServiceRecovery[] {
+  const runWindow = faultWindow(input.faults);
+  if (!runWindow) return [];
+  const scope = new Set(input.expectation?.services ?? input.services);
+  return input.services.map((service) => {
+    const own = input.faults.filter((f) => f.service === service && f.status !== 'inject-failed');
+    const window = faultWindow(own) ?? runWindow;
+    const samples = input.samples.filter((s) => s.series === `service:${service}`);
+    const r = analyzeRecovery(samples, { faultStart: window.start, faultEnd: window.end, sustained: input.sustained });
+    const restarts = input.events.filter((e) => e.service === service && e.type === 'spawn' && e.restart && e.t >= window.start).length;
+    const record: ServiceRecovery = {
+      service,
+      faultIds: own.map((f) => f.id),
+      impacted: r.impacted,
+      timeToImpactMs: r.timeToImpactMs,
+      timeToRecoverMs: r.timeToRecoverMs,
+      outageMs: r.outageMs,
+      impactT: r.impactAt,
+      recoveredT: r.recoveredAt,
+      failedProbes: r.failedSamples,
+      restarts,
+    };
+    if (input.expectation && scope.has(service)) {
+      record.expectedWithinMs = input.expectation.within;
+      record.met = !r.impacted || (r.timeToRecoverMs !== null && r.timeToRecoverMs <= input.expectation.within);
+    }
+    return record;
+  });
+}
+
+export function recoveryChecks(recovery: ServiceRecovery[], sustained: number, now: number): CheckResult[] {
+  return recovery
+    .filter((r) => r.expectedWithinMs !== undefined)
+    .map((r) => ({
+      name: `${r.service} recovers within ${formatDuration(r.expectedWithinMs!)}`,
+      kind: 'recovery' as const,
+      ok: r.met === true,
+      observed: !r.impacted
+        ? 'not impacted'
+        : r.timeToRecoverMs === null
+          ? `did not recover (${r.failedProbes} failed probes)`
+          : `recovered ${formatDuration(r.timeToRecoverMs)} after the fault`,
+      expected: `healthy for ${sustained} consecutive probes within ${formatDuration(r.expectedWithinMs!)}`,
+      t: now,
+    }));
+}

@@ -1,0 +1,260 @@
+/**
+ * The run lifecycle: preflight → baseline → steady state before → method → rollbacks →
+ * recovery → steady state after → analysis → reports. One AbortSignal per run reaches every
+ * step; an abort (Ctrl-C, `faultline stop`, max duration, a failed injection) cuts holds short,
+ * reverts every fault, still runs rollbacks, and still writes the report.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FaultKind } from '../../faults/types.js';
+import type { CheckResult, FaultRecord, Journal, Phase, RunStatus, ServiceEvent } from '../../journal/types.js';
+import { JOURNAL_VERSION } from '../../journal/types.js';
+import { TimeSeries } from '../../observe/time-series.js';
+import { watch } from '../../observe/watcher.js';
+import { firstSustainedHealthy } from '../../observe/recovery.js';
+import { evaluate } from '../../probes/tolerance.js';
+import { ReporterSet, type Reporter } from '../../reporters/types.js';
+import { registerRun, unregisterRun } from '../../safety/active-runs.js';
+import { Ledger } from '../../safety/ledger.js';
+import { newSeed, seededRandom } from '../../util/random.js';
+import { sleep } from '../../util/sleep.js';
+import type { LoadedExperiment } from '../loader/load-experiment.js';
+import { DEFAULT_PROBE_INTERVAL_MS, DEFAULT_PROBE_TIMEOUT_MS, healthProbe } from '../runtime/health.js';
+import { SystemRuntime } from '../runtime/system-runtime.js';
+import { analyzeServices, faultWindow, recoveryChecks } from './analyze.js';
+import { checkProbeNow, checkThroughout } from './checks.js';
+import { executeSteps } from './method.js';
+import { runRollbacks } from './rollbacks.js';
+import { toProbeCall } from './probe-call.js';
+
+export interface RunOptions {
+  kinds: Record<string, FaultKind>;
+  stateDir: string;
+  reporters: Reporter[];
+  /** External abort: Ctrl-C, SIGTERM, `faultline stop`. Its reason (a string) is recorded. */
+  signal?: AbortSignal;
+  seed?: number;
+  /** Chosen by the caller when it needs to know it early (e.g. to read a stop request). */
+  runId?: string;
+  /** Start the system's `process` services (default). Quick commands act on running services only. */
+  startServices?: boolean;
+}
+
+export function newRunId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+/** How long to wait for recovery when the experiment states no expectation. */
+const DEFAULT_RECOVERY_WAIT_MS = 30_000;
+
+export async function runExperiment(loaded: LoadedExperiment, options: RunOptions): Promise<Journal> {
+  const { experiment } = loaded;
+  const runId = options.runId ?? newRunId();
+  const seed = options.seed ?? experiment.seed ?? newSeed();
+  const startedAt = new Date();
+  const ts = new TimeSeries();
+  const reporters = new ReporterSet(options.reporters);
+  const probeInterval = experiment.probeInterval ?? loaded.system.system.probeInterval ?? DEFAULT_PROBE_INTERVAL_MS;
+  const sustained = experiment.recovery?.sustained ?? 3;
+
+  const run = new AbortController();
+  const reasons: string[] = [];
+  const abort = (reason: string) => {
+    if (run.signal.aborted) return;
+    reasons.push(reason);
+    reporters.emit('onLog', `aborting: ${reason}`);
+    run.abort(new Error(reason));
+  };
+  const onExternal = () => abort(String(options.signal?.reason instanceof Error ? options.signal.reason.message : (options.signal?.reason ?? 'interrupted')));
+  if (options.signal?.aborted) onExternal();
+  options.signal?.addEventListener('abort', onExternal, { once: true });
+  const maxTimer = setTimeout(() => abort(`the run exceeded its maximum duration of ${experiment.maxDuration}ms`), experiment.maxDuration);
+
+  const phases: Journal['phases'] = [];
+  const enter = (phase: Phase) => {
+    const t = ts.now();
+    const last = phases.at(-1);
+    if (last) last.endT = t;
+    phases.push({ phase, startT: t, endT: t });
+    reporters.emit('onPhase', phase, t);
+  };
+
+  const faults: FaultRecord[] = [];
+  const serviceEvents: ServiceEvent[] = [];
+  const before: CheckResult[] = [];
+  const after: CheckResult[] = [];
+  const during: CheckResult[] = [];
+  let rollbacks: Journal['rollbacks'] = [];
+  let methodWindow = { start: 0, end: 0 };
+  let steadyBefore = true;
+
+  const runtime = new SystemRuntime(loaded.system, {
+    stateDir: options.stateDir,
+    log: (m) => reporters.emit('onLog', m),
+    onEvent: (e) => {
+      const event: ServiceEvent = {
+        service: e.service,
+        type: e.type,
+        t: e.mono !== undefined ? ts.fromMono(e.mono) : e.wallTime - startedAt.getTime(),
+        at: new Date(e.wallTime).toISOString(),
+        ...(e.pid !== undefined ? { pid: e.pid } : {}),
+        ...(e.code !== undefined ? { code: e.code } : {}),
+        ...(e.signal !== undefined ? { signal: e.signal } : {}),
+        ...(e.restart ? { restart: true } : {}),
+      };
+      serviceEvents.push(event);
+      reporters.emit('onServiceEvent', event);
+    },
+  });
+  ts.onSample((s) => reporters.emit('onSample', s));
+
+  const ledger = await Ledger.open(options.stateDir);
+  await registerRun(options.stateDir, { runId, pid: process.pid, title: experiment.title, file: loaded.absPath, startedAt: startedAt.toISOString() });
+  await reporters.start({ runId, title: experiment.title, experimentFile: loaded.file, systemFile: loaded.system.file, startedAt: startedAt.toISOString() });
+
+  const watchers = new AbortController();
+  const stopWatchers: (() => Promise<void>)[] = [];
+  const watchedServices = Object.entries(loaded.system.system.services).filter(([, s]) => s.health).map(([name]) => name);
+
+  try {
+    enter('preflight');
+    try {
+      await runtime.start(run.signal, { startServices: options.startServices ?? true });
+    } catch (err) {
+      abort(`preflight: ${(err as Error).message}`);
+    }
+
+    if (!run.signal.aborted) {
+      for (const name of watchedServices) {
+        const svc = loaded.system.system.services[name]!;
+        const { call, expect } = healthProbe(svc.health!);
+        const w = watch({ series: `service:${name}`, call, expect, interval: svc.health!.interval ?? probeInterval, timeSeries: ts, signal: watchers.signal, cwd: loaded.system.dir, defaultTimeout: DEFAULT_PROBE_TIMEOUT_MS });
+        stopWatchers.push(() => w.stop());
+      }
+      for (const probe of experiment.hypothesis.probes) {
+        const w = watch({ series: `probe:${probe.name}`, call: toProbeCall(probe), expect: probe.expect, interval: probeInterval, timeSeries: ts, signal: watchers.signal, cwd: loaded.dir, defaultTimeout: DEFAULT_PROBE_TIMEOUT_MS });
+        stopWatchers.push(() => w.stop());
+      }
+
+      if (experiment.baseline > 0) {
+        enter('baseline');
+        await sleep(experiment.baseline, run.signal);
+      }
+
+      enter('steady-state-before');
+      for (const probe of experiment.hypothesis.probes) {
+        const check = await checkProbeNow(probe, 'steady-state-before', { cwd: loaded.dir, signal: run.signal, now: () => ts.now() });
+        before.push(check);
+        reporters.emit('onCheck', check);
+      }
+      steadyBefore = before.every((c) => c.ok);
+      if (!steadyBefore) reasons.push('the steady state did not hold before the method, so no fault was injected');
+    }
+
+    if (!run.signal.aborted && steadyBefore) {
+      enter('method');
+      methodWindow = { start: ts.now(), end: 0 };
+      await executeSteps(experiment.method, {
+        kinds: options.kinds,
+        ledger,
+        runId,
+        signal: run.signal,
+        random: seededRandom(seed),
+        now: () => ts.now(),
+        resolve: (kind, ref) => runtime.resolve(kind, ref),
+        abort,
+        onInjected: (f) => reporters.emit('onFaultInjected', f),
+        onReverted: (f) => reporters.emit('onFaultReverted', f),
+        log: (m) => reporters.emit('onLog', m),
+        faults,
+      });
+      methodWindow.end = ts.now();
+      for (const probe of experiment.hypothesis.probes.filter((p) => p.throughout)) {
+        const check = checkThroughout(probe, ts.samples(), methodWindow, describeExpect(probe), ts.now());
+        during.push(check);
+        reporters.emit('onCheck', check);
+      }
+    }
+
+    enter('rollbacks');
+    rollbacks = await runRollbacks(experiment.rollbacks, { runtime, kinds: options.kinds, cwd: loaded.dir, runId, now: () => ts.now(), log: (m) => reporters.emit('onLog', m) });
+
+    const window = faultWindow(faults);
+    if (window && !run.signal.aborted) {
+      enter('recovery');
+      const scope = experiment.recovery?.services ?? watchedServices;
+      const deadline = window.end + (experiment.recovery?.within ?? DEFAULT_RECOVERY_WAIT_MS) + probeInterval * sustained;
+      while (ts.now() < deadline && !run.signal.aborted) {
+        const pending = scope.filter((s) => firstSustainedHealthy(ts.samples(`service:${s}`), window.end, sustained) === null);
+        if (pending.length === 0) break;
+        await sleep(Math.min(probeInterval, 100), run.signal);
+      }
+    }
+
+    if (steadyBefore && experiment.hypothesis.probes.length > 0 && !run.signal.aborted) {
+      enter('steady-state-after');
+      for (const probe of experiment.hypothesis.probes) {
+        const check = await checkProbeNow(probe, 'steady-state-after', { cwd: loaded.dir, signal: run.signal, now: () => ts.now() });
+        after.push(check);
+        reporters.emit('onCheck', check);
+      }
+    }
+  } finally {
+    clearTimeout(maxTimer);
+    options.signal?.removeEventListener('abort', onExternal);
+    watchers.abort();
+    await Promise.all(stopWatchers.map((s) => s()));
+    await runtime.collectUpEvents(startedAt.getTime()).catch(() => undefined);
+    await runtime.stop().catch((err) => reasons.push(`stopping services failed: ${(err as Error).message}`));
+    await unregisterRun(options.stateDir, runId).catch(() => undefined);
+    await ledger.close();
+  }
+
+  enter('report');
+  const recovery = analyzeServices({ services: watchedServices, samples: ts.samples(), faults, events: serviceEvents, sustained, expectation: experiment.recovery });
+  const verdicts = [...before, ...during, ...recoveryChecks(recovery, sustained, ts.now()), ...after];
+  const status = decideStatus({ aborted: run.signal.aborted, faults, verdicts, steadyBefore });
+  if (status === 'deviated') reasons.push(...verdicts.filter((v) => !v.ok).map((v) => `${v.name}: observed ${v.observed}; expected ${v.expected}`));
+  if (status === 'revert-failed') reasons.push(...faults.filter((f) => f.status === 'revert-failed').map((f) => `could not revert ${f.kind} on ${f.target}: ${f.error}`));
+  const endedAt = new Date();
+  phases.at(-1)!.endT = ts.now();
+
+  const journal: Journal = {
+    version: JOURNAL_VERSION,
+    runId,
+    title: experiment.title,
+    experimentFile: loaded.absPath,
+    systemFile: loaded.system.absPath,
+    status,
+    exitCode: ({ held: 0, deviated: 1, aborted: 3, 'revert-failed': 4 } as const)[status],
+    reasons: [...new Set(reasons)],
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    durationMs: endedAt.getTime() - startedAt.getTime(),
+    seed,
+    probeIntervalMs: probeInterval,
+    phases,
+    steadyState: { before, during, after },
+    faults,
+    rollbacks,
+    recovery,
+    serviceEvents: serviceEvents.sort((a, b) => a.t - b.t),
+    verdicts,
+    timeSeries: ts.samples(),
+    experiment,
+  };
+  await reporters.end(journal);
+  return journal;
+}
+
+function decideStatus(r: { aborted: boolean; faults: FaultRecord[]; verdicts: CheckResult[]; steadyBefore: boolean }): RunStatus {
+  if (r.faults.some((f) => f.status === 'revert-failed')) return 'revert-failed';
+  if (r.aborted) return 'aborted';
+  if (!r.steadyBefore || r.verdicts.some((v) => !v.ok)) return 'deviated';
+  return 'held';
+}
+
+function describeExpect(probe: Parameters<typeof toProbeCall>[0]): string {
+  // The tolerance text as the evaluator phrases it, from an empty result (only `expected` is used).
+  return evaluate(toProbeCall(probe), { ok: false, latencyMs: 0 }, probe.expect).expected;
+}
+

@@ -1,0 +1,147 @@
+/**
+ * The running system as an experiment sees it: starts the `process` services it has to (unless a
+ * `faultline up` daemon already supervises them), resolves fault targets through the drivers, and
+ * stops what it started. Supervisor events are forwarded with run-relative times.
+ */
+import { join } from 'node:path';
+import { TargetError } from '../../errors/index.js';
+import type { FaultKind, FaultTarget } from '../../faults/types.js';
+import { ProcessSupervisor } from '../../drivers/process/supervisor.js';
+import { resolveProcessTargets } from '../../drivers/process/target.js';
+import { readUpState } from '../../drivers/process/up-state.js';
+import { UpClient } from '../../drivers/process/up-client.js';
+import type { ProcessController } from '../../drivers/process/types.js';
+import type { LoadedSystem } from '../loader/load-system.js';
+import { splitTarget } from '../loader/check-references.js';
+import { checkHealth } from './health.js';
+
+export interface SupervisorEventOut {
+  service: string;
+  type: 'spawn' | 'exit' | 'restart-scheduled' | 'ready';
+  pid?: number;
+  code?: number | null;
+  signal?: string | null;
+  restart?: boolean;
+  wallTime: number;
+  /** performance.now() of the event, in this process; undefined when it came from another process. */
+  mono?: number;
+}
+
+export interface SystemRuntimeOptions {
+  stateDir: string;
+  onEvent?: (event: SupervisorEventOut) => void;
+  log?: (message: string) => void;
+}
+
+export class SystemRuntime {
+  readonly supervisor = new ProcessSupervisor();
+  private up: UpClient | undefined;
+  private readonly upServices = new Set<string>();
+  private readonly started: string[] = [];
+
+  constructor(
+    readonly loaded: LoadedSystem,
+    private readonly options: SystemRuntimeOptions,
+  ) {
+    this.supervisor.onEvent((e) => {
+      const type = e.type;
+      this.options.onEvent?.({ service: e.service, type, pid: e.pid, code: e.code, signal: e.signal, restart: e.restart, wallTime: e.wallTime, mono: e.mono });
+    });
+  }
+
+  /** Start every `process` service not already run by `faultline up`, dependencies first, and wait until each is ready. */
+  async start(signal?: AbortSignal, options: { startServices?: boolean } = {}): Promise<void> {
+    const upState = await readUpState(this.options.stateDir);
+    if (upState) this.up = new UpClient(upState);
+    for (const name of startOrder(this.loaded)) {
+      const svc = this.loaded.system.services[name]!;
+      if (!svc.process) continue;
+      if (upState?.services.includes(name)) {
+        this.upServices.add(name);
+        this.options.log?.(`${name}: supervised by faultline up (pid ${upState.pid})`);
+        continue;
+      }
+      signal?.throwIfAborted();
+      if (options.startServices === false) continue; // attach-only: the driver says so if it is needed and not running
+      const health = svc.health;
+      this.options.log?.(`starting ${name}`);
+      await this.supervisor.start(name, svc.process, {
+        baseDir: this.loaded.dir,
+        logDir: join(this.options.stateDir, 'logs'),
+        isReady: health ? async () => (await checkHealth(health, { cwd: this.loaded.dir, signal })).ok : undefined,
+        signal,
+      });
+      this.started.push(name);
+    }
+  }
+
+  /** Whom to ask to restart a supervised service: this process's supervisor or the up daemon. */
+  controllerFor(service: string): ProcessController | undefined {
+    if (this.upServices.has(service)) return this.up;
+    if (this.started.includes(service)) return this.supervisor;
+    return undefined;
+  }
+
+  /** Concrete targets for one reference (`api`, `api.db`) and one fault kind. */
+  async resolve(kind: FaultKind, ref: string): Promise<FaultTarget[]> {
+    const [serviceName] = splitTarget(ref);
+    const svc = this.loaded.system.services[serviceName];
+    if (!svc) throw new TargetError(`unknown service "${serviceName}"`, serviceName);
+    if (kind.driver === 'process') {
+      return resolveProcessTargets(serviceName, svc, {
+        baseDir: this.loaded.dir,
+        supervisor: this.upServices.has(serviceName) ? this.up : this.started.includes(serviceName) ? this.supervisor : undefined,
+        controller: this.controllerFor(serviceName),
+      });
+    }
+    throw new TargetError(`no driver "${kind.driver}" for fault ${kind.name}`, serviceName);
+  }
+
+  /** Restart a service (rollback action): through its supervisor, or the process driver's restart. */
+  async restart(service: string, kinds: Record<string, FaultKind>, ctx: Parameters<FaultKind['inject']>[2]): Promise<string> {
+    const controller = this.controllerFor(service);
+    if (controller) {
+      const { pid } = await controller.restart(service);
+      return `restarted ${service} (pid ${pid})`;
+    }
+    const kind = kinds.restart;
+    if (!kind) throw new TargetError('no restart fault kind registered', service);
+    const targets = await this.resolve(kind, service);
+    for (const target of targets) await kind.inject(target, kind.params.parse({}), ctx);
+    return `restarted ${targets.map((t) => t.label).join(', ')}`;
+  }
+
+  /**
+   * Lifecycle events of the services `faultline up` supervises happened in another process: fetch
+   * the ones since `sinceWall` so restarts are in the journal too (wall-clock times only).
+   */
+  async collectUpEvents(sinceWall: number): Promise<void> {
+    if (!this.up || this.upServices.size === 0) return;
+    const services = await this.up.services().catch(() => ({}) as Awaited<ReturnType<UpClient['services']>>);
+    for (const name of this.upServices) {
+      for (const e of services[name]?.events ?? []) {
+        if (e.wallTime < sinceWall) continue;
+        this.options.onEvent?.({ service: e.service, type: e.type, pid: e.pid, code: e.code, signal: e.signal, restart: e.restart, wallTime: e.wallTime });
+      }
+    }
+  }
+
+  /** Stop what this runtime started (never what `up` or someone else runs). */
+  async stop(): Promise<void> {
+    await this.supervisor.stopAll();
+  }
+}
+
+/** Services in dependency order: a service starts after everything it dependsOn. */
+export function startOrder(loaded: LoadedSystem): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const dep of loaded.system.services[name]?.dependsOn ?? []) visit(dep);
+    out.push(name);
+  };
+  Object.keys(loaded.system.services).forEach(visit);
+  return out;
+}

@@ -1,0 +1,20 @@
+/** Write a small file so readers see the old content or the new, never half of it. */
+import { open, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const file = await open(temp, 'w');
+    try {
+      await file.writeFile(data);
+      await file.sync(); // the content must be durable before the name points at it
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,23 @@
+/** Where faultline keeps its ledger and run registry: `--state-dir`, `$FAULTLINE_STATE_DIR`, or `./.faultline`. */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError } from '../errors/index.js';
+
+export const STATE_DIR_ENV = 'FAULTLINE_STATE_DIR';
+
+export function resolveStateDir(flag?: string, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  if (flag !== undefined) {
+    if (flag.trim() === '') throw new UsageError('--state-dir needs a directory');
+    return resolve(cwd, flag);
+  }
+  const fromEnv = env[STATE_DIR_ENV];
+  // An empty variable counts as unset, as shells commonly treat it.
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return resolve(cwd, fromEnv);
+  return resolve(cwd, '.faultline');
+}
+
+/** Creates the directory (and parents) if needed; returns it. */
+export async function ensureStateDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,103 @@
+// Nothing is left broken: kill -9 of faultline during a pause leaves the process stopped only
+// until `faultline recover`; Ctrl-C and `faultline stop` revert on the spot and end as aborted.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Journal } from '../../src/journal/types.js';
+import { freePort, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
+import { httpOk, killHard, procState, startServer } from '../helpers/processes.js';
+
+describe('crash safety of a pause fault', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let port: number;
+  let pid: number;
+  let env: Record<string, string>;
+
+  before(async () => {
+    ({ path: dir, cleanup } = await tempDir());
+    port = await freePort();
+    const server = startServer(port);
+    pid = server.pid!;
+    await writeFile(join(dir, 'api.pid'), String(pid));
+    await writeFile(
+      join(dir, 'faultline.yaml'),
+      `services:\n  api:\n    pidFile: api.pid\n    health: { http: "http://127.0.0.1:${port}/", timeout: 300ms }\n`,
+    );
+    await writeFile(join(dir, 'pause.yaml'), 'title: pause api\nmethod:\n  - fault: pause\n    target: api\n    duration: 60s\n');
+    env = { FAULTLINE_STATE_DIR: join(dir, '.state') };
+    await waitFor(() => httpOk(`http://127.0.0.1:${port}/`), { what: 'test server' });
+  });
+  after(async () => {
+    killHard(pid);
+    await cleanup();
+  });
+
+  test('kill -9 of faultline leaves the process stopped until `faultline recover` continues it', async () => {
+    const run = startCli(['run', 'pause.yaml', '-r', 'out1'], { cwd: dir, env });
+    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: 15_000 });
+    run.child.kill('SIGKILL');
+    const res = await run.done;
+    assert.equal(res.signal, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(procState(pid), 'T', 'still stopped: nothing reverted it yet');
+
+    const recover = await runCli(['recover'], { cwd: dir, env });
+    assert.equal(recover.code, 0, recover.stdout + recover.stderr);
+    assert.match(recover.stdout, /reverted pause on api \(pid \d+\)/);
+    assert.notEqual(procState(pid), 'T');
+    assert.equal(await httpOk(`http://127.0.0.1:${port}/`), true);
+
+    const again = await runCli(['recover'], { cwd: dir, env });
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /nothing to recover/);
+  });
+
+  test('Ctrl-C (SIGINT) reverts at once, writes the journal with status aborted, exits 3', async () => {
+    const run = startCli(['run', 'pause.yaml', '-r', 'out2'], { cwd: dir, env });
+    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: 15_000 });
+    const sent = Date.now();
+    run.child.kill('SIGINT');
+    await waitFor(() => procState(pid) !== 'T', { what: 'SIGCONT', timeoutMs: 5000 });
+    assert.ok(Date.now() - sent < 2000, 'reverted promptly');
+    const res = await run.done;
+    assert.equal(res.code, 3, res.stdout + res.stderr);
+    const journal = JSON.parse(await readFile(join(dir, 'out2', 'journal.json'), 'utf8')) as Journal;
+    assert.equal(journal.status, 'aborted');
+    assert.match(journal.reasons.join(' '), /Ctrl-C/);
+    assert.equal(journal.faults[0]!.status, 'reverted');
+  });
+
+  test('`faultline stop` aborts a run in progress: reverted, status aborted, exit 3', async () => {
+    const run = startCli(['run', 'pause.yaml', '-r', 'out3'], { cwd: dir, env });
+    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: 15_000 });
+    const stop = await runCli(['stop', '--reason', 'pager went off'], { cwd: dir, env });
+    assert.equal(stop.code, 0, stop.stdout + stop.stderr);
+    assert.match(stop.stdout, /stopped 1 run/);
+    const res = await run.done;
+    assert.equal(res.code, 3, res.stdout + res.stderr);
+    assert.notEqual(procState(pid), 'T');
+    const journal = JSON.parse(await readFile(join(dir, 'out3', 'journal.json'), 'utf8')) as Journal;
+    assert.equal(journal.status, 'aborted');
+    assert.match(journal.reasons.join(' '), /emergency stop by .*pager went off/);
+    const recover = await runCli(['recover'], { cwd: dir, env });
+    assert.match(recover.stdout, /nothing to recover/);
+  });
+});
+
+test('a target that cannot be injected aborts the run with a clear reason and nothing left open', async () => {
+  const { path: dir, cleanup } = await tempDir();
+  try {
+    const port = await freePort();
+    await writeFile(join(dir, 'faultline.yaml'), `services:\n  api:\n    pid: 999999\n    health: { tcp: "127.0.0.1:${port}" }\n`);
+    await writeFile(join(dir, 'k.yaml'), 'title: kill a ghost\nmethod:\n  - fault: kill\n    target: api\n');
+    const res = await runCli(['run', 'k.yaml', '-r', 'out', '--json'], { cwd: dir, env: { FAULTLINE_STATE_DIR: join(dir, '.state') } });
+    assert.equal(res.code, 3, res.stderr);
+    const journal = JSON.parse(res.stdout) as Journal;
+    assert.equal(journal.status, 'aborted');
+    assert.match(journal.reasons[0]!, /could not be injected: .*999999/);
+  } finally {
+    await cleanup();
+  }
+});
