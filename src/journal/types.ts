@@ -8,13 +8,15 @@ export const JOURNAL_VERSION = 1;
 export type RunStatus = 'held' | 'deviated' | 'aborted' | 'revert-failed';
 export type Phase = 'preflight' | 'baseline' | 'steady-state-before' | 'method' | 'rollbacks' | 'recovery' | 'steady-state-after' | 'report';
 
-/** One probe result. `t` is milliseconds since the run started, from a monotonic clock. */
+/** One probe result. */
 export interface Sample {
+  /** ms since the run started, monotonic (performance.now based); for probes, when the probe STARTED. */
   t: number;
   /** `service:<name>` for health checks, `probe:<name>` for hypothesis probes. */
   series: string;
   ok: boolean;
   latencyMs: number;
+  /** Short human text, e.g. `status 503 in 12ms`. */
   observed: string;
   error?: string;
 }

@@ -16,6 +16,8 @@ export interface RecoverOptions {
   kinds: Readonly<Record<string, FaultKind>>;
   /** Only this run's faults. */
   runId?: string;
+  /** Leave these runs' faults alone (runs still in progress revert their own). */
+  excludeRuns?: ReadonlySet<string>;
   by: RevertedBy;
   log(message: string): void;
   /** Passed to every revert. Once aborted, faults not yet started are left open (see `skipped`). */
@@ -34,7 +36,7 @@ export interface RecoverResult {
 export async function recoverOpenFaults(options: RecoverOptions): Promise<RecoverResult> {
   const { stateDir, kinds, runId, by, log } = options;
   const path = ledgerPath(stateDir);
-  const pending = openFaults(await readLedger(path, ({ line, text }) => log(`ledger ${path}:${line}: skipped unreadable line ${JSON.stringify(text.slice(0, 80))}`)), runId);
+  const pending = openFaults(await readLedger(path, ({ line, text }) => log(`ledger ${path}:${line}: skipped unreadable line ${JSON.stringify(text.slice(0, 80))}`)), runId).filter((f) => !options.excludeRuns?.has(f.runId));
   const result: RecoverResult = { reverted: [], failed: [], unknownKind: [], skipped: [] };
   if (pending.length === 0) return result; // nothing to do: do not even create the state dir
 

@@ -42,3 +42,23 @@ test('quickstart: kill-api.yaml starts api, kills it, sees it come back, writes 
   // It stopped what it started.
   assert.equal(await httpOk('http://127.0.0.1:7101/health'), false);
 });
+
+test('quickstart: the TypeScript experiment (defineExperiment) runs through the same schema and runner', async () => {
+  const state = await tempDir();
+  const out = await tempDir();
+  cleanups.push(state.cleanup, out.cleanup);
+  const cwd = join(repoRoot, 'examples', 'quickstart');
+  const res = await runCli(['run', 'pause-api.ts', '--report-dir', out.path, '--json'], { cwd, env: { FAULTLINE_STATE_DIR: state.path } });
+  assert.equal(res.code, 0, res.stdout + res.stderr);
+  const journal = JSON.parse(res.stdout) as Journal;
+  assert.equal(journal.status, 'held');
+  const [fault] = journal.faults;
+  assert.equal(fault!.kind, 'pause');
+  assert.equal(fault!.durationMs, 2000);
+  assert.ok(fault!.revertedT! - fault!.injectedT >= 2000);
+  const api = journal.recovery[0]!;
+  assert.equal(api.impacted, true);
+  assert.ok(api.timeToImpactMs! < 2000, 'impact is seen while paused');
+  assert.ok(api.timeToRecoverMs! < 2000);
+  assert.equal(api.restarts, 0);
+});

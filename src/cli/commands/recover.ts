@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { listActiveRuns } from '../../safety/active-runs.js';
 import { recoverOpenFaults } from '../../safety/recover.js';
 import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
 
@@ -7,13 +8,17 @@ export function registerRecover(program: Command, setExit: (code: number) => voi
     .command('recover')
     .description('Revert every fault the ledger says is still open (after a crash or kill -9 of faultline). Safe to run twice.')
     .option('--run <id>', 'only this run\'s faults')
+    .option('--force', 'also revert faults of runs still in progress (they normally revert their own; use `faultline stop` instead)')
     .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExit codes: 0 nothing left open · 4 some fault could not be reverted (the message says which).')
-    .action(async (opts: CommonOptions & { run?: string }) => {
+    .action(async (opts: CommonOptions & { run?: string; force?: boolean }) => {
       const stateDir = await stateDirFrom(opts);
       const log = (m: string) => process.stderr.write(`${m}\n`);
-      const result = await recoverOpenFaults({ stateDir, kinds, by: 'recover', log, ...(opts.run ? { runId: opts.run } : {}) });
+      const { active } = await listActiveRuns(stateDir);
+      const excludeRuns = new Set(opts.force ? [] : active.map((r) => r.runId));
+      for (const r of active) if (!opts.force) log(`run ${r.runId} (pid ${r.pid}, "${r.title}") is still in progress: leaving its faults to it (use faultline stop, or --force)`);
+      const result = await recoverOpenFaults({ stateDir, kinds, by: 'recover', log, excludeRuns, ...(opts.run ? { runId: opts.run } : {}) });
       const failed = result.failed.length + result.unknownKind.length;
       if (opts.json) printJson({ ...result, stateDir });
       else if (result.reverted.length === 0 && failed === 0) process.stdout.write(`nothing to recover (ledger in ${stateDir})\n`);

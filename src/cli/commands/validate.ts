@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { isValidationError, formatIssue } from '../../errors/index.js';
+import { isValidationError, formatIssue, type ValidationIssue } from '../../errors/index.js';
 import { checkExperimentDocument, loadExperiment } from '../../experiment/loader/load-experiment.js';
 import { checkSystem } from '../../experiment/loader/load-system.js';
 import { readStructured } from '../../experiment/loader/read-document.js';
@@ -13,7 +13,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     .option('-s, --system <file>', 'system file for the experiments (default: their own `system`)')
     .option('--json', 'print the result as JSON')
     .action(async (files: string[], opts: { system?: string; json?: boolean }) => {
-      const results: { file: string; kind: string; ok: boolean; issues: ReturnType<typeof issuesOf> }[] = [];
+      const results: { file: string; kind: string; ok: boolean; issues: ValidationIssue[] }[] = [];
       for (const file of files) {
         let kind = 'experiment';
         try {
@@ -29,7 +29,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
           results.push({ file, kind, ok: true, issues: [] });
         } catch (err) {
           if (!isValidationError(err)) throw err;
-          results.push({ file, kind, ok: false, issues: issuesOf(err) });
+          results.push({ file, kind, ok: false, issues: err.issues });
         }
       }
       if (opts.json) printJson({ ok: results.every((r) => r.ok), files: results });
@@ -43,6 +43,3 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
     });
 }
 
-function issuesOf(err: { issues: import('../../errors/index.js').ValidationIssue[] }) {
-  return err.issues;
-}

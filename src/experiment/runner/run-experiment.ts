@@ -11,7 +11,7 @@ import { JOURNAL_VERSION } from '../../journal/types.js';
 import { TimeSeries } from '../../observe/time-series.js';
 import { watch } from '../../observe/watcher.js';
 import { firstSustainedHealthy } from '../../observe/recovery.js';
-import { evaluate } from '../../probes/tolerance.js';
+import { describeExpectation } from '../../probes/tolerance.js';
 import { ReporterSet, type Reporter } from '../../reporters/types.js';
 import { registerRun, unregisterRun } from '../../safety/active-runs.js';
 import { Ledger } from '../../safety/ledger.js';
@@ -83,8 +83,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   const before: CheckResult[] = [];
   const after: CheckResult[] = [];
   const during: CheckResult[] = [];
-  let rollbacks: Journal['rollbacks'] = [];
-  let methodWindow = { start: 0, end: 0 };
+  let rollbacks: Journal['rollbacks'] | undefined;
   let steadyBefore = true;
 
   const runtime = new SystemRuntime(loaded.system, {
@@ -152,7 +151,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
 
     if (!run.signal.aborted && steadyBefore) {
       enter('method');
-      methodWindow = { start: ts.now(), end: 0 };
+      const methodWindow = { start: ts.now(), end: 0 };
       await executeSteps(experiment.method, {
         kinds: options.kinds,
         ledger,
@@ -169,7 +168,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
       });
       methodWindow.end = ts.now();
       for (const probe of experiment.hypothesis.probes.filter((p) => p.throughout)) {
-        const check = checkThroughout(probe, ts.samples(), methodWindow, describeExpect(probe), ts.now());
+        const check = checkThroughout(probe, ts.samples(), methodWindow, describeExpectation(toProbeCall(probe), probe.expect), ts.now());
         during.push(check);
         reporters.emit('onCheck', check);
       }
@@ -235,7 +234,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
     phases,
     steadyState: { before, during, after },
     faults,
-    rollbacks,
+    rollbacks: rollbacks ?? [],
     recovery,
     serviceEvents: serviceEvents.sort((a, b) => a.t - b.t),
     verdicts,
@@ -252,9 +251,3 @@ function decideStatus(r: { aborted: boolean; faults: FaultRecord[]; verdicts: Ch
   if (!r.steadyBefore || r.verdicts.some((v) => !v.ok)) return 'deviated';
   return 'held';
 }
-
-function describeExpect(probe: Parameters<typeof toProbeCall>[0]): string {
-  // The tolerance text as the evaluator phrases it, from an empty result (only `expected` is used).
-  return evaluate(toProbeCall(probe), { ok: false, latencyMs: 0 }, probe.expect).expected;
-}
-

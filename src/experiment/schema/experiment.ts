@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { FaultKind } from '../../faults/types.js';
-import { duration, exactlyOneCall, expectation, name, probeCall } from './common.js';
+import { duration, exactlyOneCall, expectation, probeCall } from './common.js';
 
 export const targetRef = z
   .union([

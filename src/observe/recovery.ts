@@ -1,0 +1,116 @@
+/**
+ * Recovery analysis over the samples of ONE series (one service's health probe). Pure functions:
+ * the same samples always give the same numbers, so a report can be re-derived from its journal.
+ *
+ * Definitions (all times in ms on the run's monotonic clock; a sample's t is its probe's START):
+ *
+ * - window         samples with faultStart <= t <= deadline (deadline: end of observation,
+ *                  default unbounded). Failures before faultStart were not caused by the fault.
+ * - impactAt       t of the first failed sample in the window; impacted = there is one.
+ * - timeToImpactMs impactAt - faultStart.
+ * - recoveredAt    t of the FIRST sample of the first run of `sustained` consecutive ok samples
+ *                  after the last failed sample in the window. Flapping (healthy, failing,
+ *                  healthy) therefore counts from the final failure. null when impacted but the
+ *                  window ends before `sustained` ok samples follow the last failure.
+ * - timeToRecoverMs max(0, recoveredAt - faultEnd). faultEnd is when the fault stopped acting:
+ *                  its revert time, or its injection time for instant faults such as kill. 0 means
+ *                  the service was healthy again before the fault ended.
+ * - outageMs       recoveredAt - impactAt: how long the series looked unhealthy.
+ * - failedSamples  failed samples in the window.
+ *
+ * Precision: the real recovery happened after the start of the last failed probe and by the start
+ * of the first healthy one, so recoveredAt is late by at most one probe interval (likewise, impact
+ * is detected at most one interval late).
+ */
+import type { Sample } from './time-series.js';
+
+export interface RecoveryWindow {
+  faultStart: number;
+  faultEnd: number;
+  /** Consecutive ok samples that count as recovered (>= 1). */
+  sustained: number;
+  /** End of observation: samples after it are ignored. */
+  deadline?: number;
+}
+
+export interface RecoveryAnalysis {
+  impacted: boolean;
+  impactAt: number | null;
+  timeToImpactMs: number | null;
+  recoveredAt: number | null;
+  timeToRecoverMs: number | null;
+  outageMs: number | null;
+  failedSamples: number;
+}
+
+type Point = Pick<Sample, 't' | 'ok'>;
+
+export function analyzeRecovery(samples: readonly Point[], window: RecoveryWindow): RecoveryAnalysis {
+  const { faultStart, faultEnd, deadline = Infinity } = window;
+  const sustained = Math.max(1, window.sustained);
+  const ordered = inTimeOrder(samples);
+  let impactAt: number | null = null;
+  let lastFailure = -1;
+  let last = -1;
+  let failedSamples = 0;
+  for (let i = 0; i < ordered.length; i++) {
+    const s = ordered[i]!;
+    if (s.t < faultStart) continue;
+    if (s.t > deadline) break;
+    last = i;
+    if (s.ok) continue;
+    failedSamples++;
+    impactAt ??= s.t;
+    lastFailure = i;
+  }
+  if (impactAt === null) {
+    return { impacted: false, impactAt: null, timeToImpactMs: null, recoveredAt: null, timeToRecoverMs: null, outageMs: null, failedSamples };
+  }
+  // Every sample after the last failure is ok, so it is enough to count them.
+  const recoveredAt = last - lastFailure >= sustained ? ordered[lastFailure + 1]!.t : null;
+  return {
+    impacted: true,
+    impactAt,
+    timeToImpactMs: impactAt - faultStart,
+    recoveredAt,
+    timeToRecoverMs: recoveredAt === null ? null : Math.max(0, recoveredAt - faultEnd),
+    outageMs: recoveredAt === null ? null : recoveredAt - impactAt,
+    failedSamples,
+  };
+}
+
+/** t of the first sample (at or after `from`) that starts a run of `sustained` consecutive ok samples, or null. */
+export function firstSustainedHealthy(samples: readonly Point[], from: number, sustained: number): number | null {
+  const need = Math.max(1, sustained);
+  let runStart: number | null = null;
+  let run = 0;
+  for (const s of inTimeOrder(samples)) {
+    if (s.t < from) continue;
+    if (!s.ok) {
+      run = 0;
+      continue;
+    }
+    if (run++ === 0) runStart = s.t;
+    if (run >= need) return runStart;
+  }
+  return null;
+}
+
+/** Share (0..1) of ok samples with from <= t <= to, or null when there are none. */
+export function availability(samples: readonly Point[], from: number, to: number): number | null {
+  let total = 0;
+  let ok = 0;
+  for (const s of samples) {
+    if (s.t < from || s.t > to) continue;
+    total++;
+    if (s.ok) ok++;
+  }
+  return total === 0 ? null : ok / total;
+}
+
+function inTimeOrder<T extends Point>(samples: readonly T[]): readonly T[] {
+  for (let i = 1; i < samples.length; i++) {
+    if (samples[i]!.t < samples[i - 1]!.t) return [...samples].sort((a, b) => a.t - b.t);
+  }
+  return samples;
+}

@@ -1,0 +1,164 @@
+// The runner against real processes: method shapes, verdicts, rollbacks, aborts.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { faultRegistry } from '../../src/drivers/index.js';
+import { loadExperiment } from '../../src/experiment/loader/load-experiment.js';
+import { runExperiment } from '../../src/experiment/runner/run-experiment.js';
+import type { Journal } from '../../src/journal/types.js';
+import type { Reporter } from '../../src/reporters/types.js';
+import { freePort, repoRoot, tempDir } from '../helpers/cli.js';
+
+const kinds = faultRegistry();
+const service = join(repoRoot, 'test/fixtures/service.mjs');
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let ports: { a: number; b: number };
+
+before(async () => {
+  ({ path: dir, cleanup } = await tempDir());
+  ports = { a: await freePort(), b: await freePort() };
+  const svc = (port: number, policy: string) => `
+    process:
+      command: ["${process.execPath}", "${service}"]
+      env: { PORT: "${port}" }
+      restart: { policy: ${policy}, delay: 200ms }
+    health: { http: "http://127.0.0.1:${port}/", timeout: 200ms }`;
+  await writeFile(join(dir, 'faultline.yaml'), `probeInterval: 100ms\nservices:\n  a:${svc(ports.a, 'always')}\n  b:${svc(ports.b, 'never')}\n    dependsOn: [a]\n`);
+});
+after(() => cleanup());
+
+async function run(name: string, yaml: string, options: { signal?: AbortSignal; seed?: number; reporters?: Reporter[] } = {}): Promise<Journal> {
+  const file = join(dir, `${name}.yaml`);
+  await writeFile(file, yaml);
+  const loaded = await loadExperiment(file, { kinds });
+  return runExperiment(loaded, { kinds, stateDir: join(dir, '.state'), reporters: options.reporters ?? [], ...options });
+}
+
+describe('runner', () => {
+  test('parallel pauses with a throughout probe: the probe fails while faults are active, so the run deviates', async () => {
+    const j = await run(
+      'parallel',
+      `title: parallel
+hypothesis:
+  probes:
+    - { name: a answers, http: "http://127.0.0.1:${ports.a}/", timeout: 150ms, throughout: true }
+method:
+  - parallel:
+      - { fault: pause, target: a, duration: 600ms }
+      - { fault: pause, target: b, duration: 300ms }
+recovery: { within: 3s, sustained: 2 }
+`,
+    );
+    assert.equal(j.status, 'deviated');
+    assert.equal(j.exitCode, 1);
+    assert.equal(j.faults.length, 2);
+    assert.ok(j.faults.every((f) => f.status === 'reverted'));
+    const [fa, fb] = [j.faults.find((f) => f.service === 'a')!, j.faults.find((f) => f.service === 'b')!];
+    assert.ok(Math.abs(fa.injectedT - fb.injectedT) < 100, 'injected together');
+    assert.ok(fa.revertedT! - fa.injectedT >= 600 && fb.revertedT! - fb.injectedT < 550);
+    const throughout = j.verdicts.find((v) => v.kind === 'throughout')!;
+    assert.equal(throughout.ok, false);
+    assert.match(throughout.observed, /probes failed while faults were active/);
+    assert.ok(j.verdicts.filter((v) => v.kind === 'recovery').every((v) => v.ok), JSON.stringify(j.verdicts));
+    assert.ok(j.recovery.every((r) => r.impacted));
+  });
+
+  test('sequence, wait and a seeded random choice: the choice is repeatable and recorded', async () => {
+    const yaml = `title: random
+seed: 7
+method:
+  - sequence:
+      - wait: 100ms
+      - random:
+          - { name: pause a, fault: pause, target: a, duration: 200ms }
+          - { name: pause b, fault: pause, target: b, duration: 200ms }
+      - { fault: pause, target: { random: [a, b] }, duration: 100ms }
+`;
+    const first = await run('random1', yaml);
+    const second = await run('random2', yaml);
+    assert.equal(first.seed, 7);
+    assert.deepEqual(
+      first.faults.map((f) => [f.step ?? '', f.service]),
+      second.faults.map((f) => [f.step ?? '', f.service]),
+    );
+    assert.equal(first.faults.length, 2);
+    assert.ok(first.faults[0]!.injectedT >= 100, 'the wait came first');
+    const other = await run('random3', yaml.replace('seed: 7', 'seed: 8'));
+    assert.equal(other.seed, 8);
+  });
+
+  test('a service that does not come back misses its recovery expectation: deviated', async () => {
+    const j = await run('norestart', `title: b stays down\nmethod:\n  - { fault: kill, target: b }\nrecovery: { within: 800ms, sustained: 2, services: [b] }\n`);
+    assert.equal(j.status, 'deviated');
+    assert.equal(j.exitCode, 1);
+    const b = j.recovery.find((r) => r.service === 'b')!;
+    assert.equal(b.impacted, true);
+    assert.equal(b.timeToRecoverMs, null);
+    assert.equal(b.met, false);
+    const check = j.verdicts.find((v) => v.kind === 'recovery')!;
+    assert.equal(check.ok, false);
+    assert.match(check.observed, /did not recover/);
+    assert.match(j.reasons.join(' '), /b recovers within 800ms: observed did not recover/);
+  });
+
+  test('a rollback that restarts the service is part of the run: it recovers, the rollback is recorded', async () => {
+    const j = await run('rollback', `title: b restarted by rollback\nmethod:\n  - { fault: kill, target: b }\nrollbacks:\n  - restart: b\nrecovery: { within: 3s, sustained: 2, services: [b] }\n`);
+    assert.equal(j.rollbacks.length, 1);
+    assert.equal(j.rollbacks[0]!.ok, true, JSON.stringify(j.rollbacks));
+    assert.match(j.rollbacks[0]!.output, /restarted b/);
+    assert.equal(j.status, 'held', JSON.stringify(j.verdicts));
+    assert.equal(j.recovery.find((r) => r.service === 'b')!.restarts, 0, 'a requested restart is not a crash restart');
+  });
+
+  test('when the steady state does not hold before, no fault is injected', async () => {
+    const j = await run(
+      'notsteady',
+      `title: not steady\nhypothesis:\n  probes:\n    - { name: closed port answers, tcp: "127.0.0.1:1" }\nmethod:\n  - { fault: kill, target: a }\n`,
+    );
+    assert.equal(j.status, 'deviated');
+    assert.equal(j.faults.length, 0);
+    assert.match(j.reasons.join(' '), /steady state did not hold before the method/);
+    assert.equal(j.steadyState.before[0]!.ok, false);
+  });
+
+  test('an abort during a held fault reverts it at once, runs rollbacks, and ends as aborted', async () => {
+    const controller = new AbortController();
+    const marker = join(dir, 'rollback-ran');
+    const reporter: Reporter = { name: 'abort-on-inject', onFaultInjected: () => setTimeout(() => controller.abort(new Error('test abort')), 200) };
+    const started = Date.now();
+    const j = await run(
+      'abort',
+      `title: abort\nmethod:\n  - { fault: pause, target: a, duration: 30s }\nrollbacks:\n  - command: "echo done > ${marker}"\n`,
+      { signal: controller.signal, reporters: [reporter] },
+    );
+    assert.ok(Date.now() - started < 10_000);
+    assert.equal(j.status, 'aborted');
+    assert.equal(j.exitCode, 3);
+    assert.deepEqual(j.reasons, ['test abort']);
+    assert.equal(j.faults[0]!.status, 'reverted');
+    assert.ok(j.faults[0]!.revertedT! - j.faults[0]!.injectedT < 1000);
+    assert.equal((await readFile(marker, 'utf8')).trim(), 'done');
+  });
+
+  test('the max duration aborts a run that goes on too long', async () => {
+    const j = await run('maxdur', `title: too long\nmaxDuration: 1500ms\nmethod:\n  - { fault: pause, target: a, duration: 1m }\n`);
+    assert.equal(j.status, 'aborted');
+    assert.match(j.reasons[0]!, /maximum duration of 1500ms/);
+    assert.equal(j.faults[0]!.status, 'reverted');
+  });
+
+  test('a service that never becomes ready aborts in preflight with its log', async () => {
+    const bad = join(dir, 'bad-system.yaml');
+    await writeFile(bad, `services:\n  broken:\n    process: { command: "echo starting up; exit 3", readyTimeout: 2s }\n    health: { tcp: "127.0.0.1:1" }\n`);
+    const file = join(dir, 'preflight.yaml');
+    await writeFile(file, `title: preflight\nsystem: ./bad-system.yaml\nmethod:\n  - { fault: kill, target: broken }\n`);
+    const loaded = await loadExperiment(file, { kinds });
+    const j = await runExperiment(loaded, { kinds, stateDir: join(dir, '.state'), reporters: [] });
+    assert.equal(j.status, 'aborted');
+    assert.match(j.reasons[0]!, /preflight: .*broken/);
+    assert.equal(j.faults.length, 0);
+  });
+});

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import type { RequestListener } from 'node:http';
+import { after, describe, it } from 'node:test';
+import { analyzeRecovery } from '../../src/observe/recovery.js';
+import { TimeSeries } from '../../src/observe/time-series.js';
+import { watch } from '../../src/observe/watcher.js';
+import { startHttpServer, type TestServer } from '../probes/http-server.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ok: RequestListener = (_req, res) => void res.end('ok');
+
+describe('watch', () => {
+  const servers: TestServer[] = [];
+  const start = async (handler: RequestListener = ok, port = 0) => {
+    const s = await startHttpServer(handler, port);
+    servers.push(s);
+    return s;
+  };
+  after(() => Promise.all(servers.map((s) => s.close())));
+
+  it('probes on a fixed start-to-start cadence', async () => {
+    const srv = await start();
+    const ts = new TimeSeries();
+    const w = watch({ series: 'service:api', call: { http: srv.url }, interval: 100, timeSeries: ts, defaultTimeout: 1000 });
+    await sleep(1050);
+    await w.stop();
+    const t = ts.samples('service:api').map((x) => x.t);
+    assert.ok(t.length >= 7 && t.length <= 12, `${t.length} samples`);
+    const gaps = t.slice(1).map((x, i) => x - t[i]!);
+    assert.ok(Math.min(...gaps) >= 80, `gaps ${gaps.join(',')}`);
+    const mean = (t.at(-1)! - t[0]!) / gaps.length;
+    assert.ok(mean >= 95 && mean <= 130, `mean gap ${mean}`);
+    assert.ok(ts.samples().every((x) => x.ok && x.observed.startsWith('status 200')));
+  });
+
+  it('never overlaps probes and stamps each sample with its start time', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const srv = await start((_req, res) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.end('slow');
+      }, 250);
+    });
+    const ts = new TimeSeries();
+    const lag: number[] = [];
+    ts.onSample((x) => lag.push(ts.now() - x.t));
+    const w = watch({ series: 'slow', call: { http: srv.url }, interval: 50, timeSeries: ts, defaultTimeout: 2000 });
+    await sleep(900);
+    await w.stop();
+    const t = ts.samples('slow').map((x) => x.t);
+    assert.equal(maxInFlight, 1);
+    assert.ok(t.length >= 2 && t.length <= 4, `${t.length} samples`);
+    for (let i = 1; i < t.length; i++) assert.ok(t[i]! - t[i - 1]! >= 240, `gap ${t[i]! - t[i - 1]!}`);
+    // Recorded ~250ms after the stamp: the stamp is when the probe started, not when it ended.
+    assert.ok(lag.every((ms) => ms >= 240), `lags ${lag.join(',')}`);
+  });
+
+  it('measures recovery within one interval of the real restart', async () => {
+    const interval = 100;
+    const srv = await start();
+    const port = srv.port;
+    const ts = new TimeSeries();
+    const w = watch({ series: 'service:api', call: { http: `${srv.url}/health` }, interval, timeSeries: ts, defaultTimeout: 1000 });
+    await sleep(350);
+    const killedAt = ts.now();
+    await srv.close();
+    await sleep(500);
+    await start(ok, port);
+    const restartedAt = ts.now();
+    await sleep(600);
+    await w.stop();
+
+    const samples = ts.samples('service:api');
+    const r = analyzeRecovery(samples, { faultStart: killedAt, faultEnd: killedAt, sustained: 3 });
+    assert.equal(r.impacted, true);
+    assert.ok(r.impactAt! - killedAt <= interval + 60, `impact detected ${r.impactAt! - killedAt}ms after the kill`);
+    assert.ok(r.recoveredAt !== null, 'never recovered');
+    const late = r.recoveredAt! - restartedAt;
+    // The first probe after listen() comes at most one interval later (slack for a slow timer).
+    assert.ok(late >= -10 && late <= interval + 60, `recovered ${late}ms after the restart`);
+    assert.ok(Math.abs(r.timeToRecoverMs! - (restartedAt - killedAt)) <= interval + 60);
+    assert.ok(samples.filter((x) => !x.ok).every((x) => x.error === 'ECONNREFUSED' && x.observed.startsWith('ECONNREFUSED')));
+  });
+
+  it('stops promptly on abort and drops the probe it cut short', async () => {
+    const srv = await start((req, res) => {
+      if (req.url === '/ok') res.end('ok');
+    }); // /hang never answers
+    const ts = new TimeSeries();
+    const controller = new AbortController();
+    const w = watch({ series: 'hang', call: { http: `${srv.url}/hang` }, interval: 50, timeSeries: ts, signal: controller.signal, defaultTimeout: 10_000 });
+    await sleep(100);
+    const started = performance.now();
+    controller.abort();
+    await w.stop();
+    assert.ok(performance.now() - started < 500);
+    assert.equal(ts.samples('hang').length, 0);
+  });
+
+  it('records nothing when the signal is already aborted', async () => {
+    const ts = new TimeSeries();
+    const w = watch({ series: 'x', call: { command: 'true' }, interval: 10, timeSeries: ts, signal: AbortSignal.abort(), defaultTimeout: 1000 });
+    await w.stop();
+    assert.equal(ts.samples().length, 0);
+  });
+
+  it('records tolerance failures with observed text', async () => {
+    const ts = new TimeSeries();
+    const w = watch({ series: 'cmd', call: { command: "sh -c 'exit 3'" }, expect: { exitCode: 0 }, interval: 50, timeSeries: ts, defaultTimeout: 2000 });
+    while (ts.samples('cmd').length === 0) await sleep(10);
+    await w.stop();
+    const [first] = ts.samples('cmd');
+    assert.equal(first!.ok, false);
+    assert.match(first!.observed, /^exit 3 in \d+ms$/);
+    assert.equal(first!.error, undefined);
+  });
+
+  it('throws at once for a malformed call', () => {
+    assert.throws(() => watch({ series: 'x', call: {}, interval: 10, timeSeries: new TimeSeries(), defaultTimeout: 10 }), /expected one of http, tcp or command/);
+  });
+});
