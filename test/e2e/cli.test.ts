@@ -37,6 +37,21 @@ describe('faultline validate / schema / help', () => {
     assert.equal(existsSync(join(dir, '.never')), false);
   });
 
+  test('run --dry-run prints the plan and touches nothing', async () => {
+    await writeFile(
+      join(dir, 'plan.yaml'),
+      'title: plan\nmethod:\n  - wait: 1s\n  - parallel:\n      - { fault: pause, target: api, duration: 10s }\n      - { fault: kill, target: { random: [api] }, signal: SIGTERM }\nrecovery: { within: 5s }\n',
+    );
+    const res = await runCli(['run', 'plan.yaml', '--dry-run'], { cwd: dir, env: { FAULTLINE_STATE_DIR: join(dir, '.dry') } });
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /dry run: nothing is started or injected/);
+    assert.match(res.stdout, /- wait 1\.00s/);
+    assert.match(res.stdout, /- pause → api for 10\.0s, then reverted \[process driver\]/);
+    assert.match(res.stdout, /- kill \{"signal":"SIGTERM"\} → one of api \(single action\)/);
+    assert.match(res.stdout, /recovery: within 5\.00s, 3 consecutive healthy probes/);
+    assert.equal(existsSync(join(dir, '.dry')), false);
+  });
+
   test('schema prints a JSON Schema with the fault kinds', async () => {
     const res = await runCli(['schema'], { cwd: dir });
     assert.equal(res.code, 0);

@@ -43,6 +43,11 @@ describe('crash safety of a pause fault', () => {
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(procState(pid), 'T', 'still stopped: nothing reverted it yet');
 
+    const plan = await runCli(['run', 'pause.yaml', '--dry-run'], { cwd: dir, env });
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stderr, /1 fault\(s\) from earlier runs are still open \(pause on api \(pid \d+\)\); run `faultline recover`/);
+    assert.equal(procState(pid), 'T', 'a dry run touches nothing');
+
     const recover = await runCli(['recover'], { cwd: dir, env });
     assert.equal(recover.code, 0, recover.stdout + recover.stderr);
     assert.match(recover.stdout, /reverted pause on api \(pid \d+\)/);

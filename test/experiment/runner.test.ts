@@ -162,3 +162,24 @@ method:
     assert.equal(j.faults.length, 0);
   });
 });
+
+test('a process service that something else already serves is refused in preflight', async () => {
+  const { path: d, cleanup: c } = await tempDir();
+  const { startServer, killHard, httpOk } = await import('../helpers/processes.js');
+  const { waitFor } = await import('../helpers/cli.js');
+  const port = await freePort();
+  const other = startServer(port);
+  try {
+    await waitFor(() => httpOk(`http://127.0.0.1:${port}/`), { what: 'other server' });
+    await writeFile(join(d, 'faultline.yaml'), `services:\n  api:\n    process: { command: "sleep 30" }\n    health: { http: "http://127.0.0.1:${port}/" }\n`);
+    await writeFile(join(d, 'e.yaml'), 'title: x\nmethod:\n  - { fault: kill, target: api }\n');
+    const loaded = await loadExperiment(join(d, 'e.yaml'), { kinds });
+    const j = await runExperiment(loaded, { kinds, stateDir: join(d, '.state'), reporters: [] });
+    assert.equal(j.status, 'aborted');
+    assert.match(j.reasons[0]!, /api is already running/);
+    assert.equal(j.faults.length, 0);
+  } finally {
+    killHard(other.pid);
+    await c();
+  }
+});

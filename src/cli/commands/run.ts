@@ -7,6 +7,10 @@ import { JournalReporter } from '../../reporters/journal-reporter.js';
 import { abortOnSignals } from '../abort-on-signals.js';
 import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
 import { printPlan } from '../plan.js';
+import { listActiveRuns } from '../../safety/active-runs.js';
+import { ledgerPath, readLedger } from '../../safety/ledger.js';
+import { openFaults } from '../../safety/open-faults.js';
+import { resolveStateDir } from '../../safety/state-dir.js';
 
 interface RunOptions extends CommonOptions {
   reportDir?: string;
@@ -42,6 +46,7 @@ Example:
       const loaded = await loadExperiment(file, { systemFile: opts.system, kinds });
       if (opts.dryRun) {
         printPlan(loaded, process.stdout);
+        await warnAboutOpenFaults(resolveStateDir(opts.stateDir)); // reads only: a dry run creates nothing
         setExit(0);
         return;
       }
@@ -50,6 +55,7 @@ Example:
       const reportDir = resolve(opts.reportDir ?? resolve(stateDir, 'reports', runId));
       const journalReporter = new JournalReporter(reportDir);
       const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout);
+      await warnAboutOpenFaults(stateDir);
       const signals = abortOnSignals(stateDir, () => runId);
       try {
         const journal = await runExperiment(loaded, {
@@ -67,4 +73,15 @@ Example:
         signals.dispose();
       }
     });
+}
+
+/** Faults left open by an earlier crash are worth knowing about before adding new ones. */
+async function warnAboutOpenFaults(stateDir: string): Promise<void> {
+  const { active } = await listActiveRuns(stateDir);
+  const live = new Set(active.map((r) => r.runId));
+  const open = openFaults(await readLedger(ledgerPath(stateDir))).filter((f) => !live.has(f.runId));
+  if (open.length === 0) return;
+  process.stderr.write(
+    `faultline: warning: ${open.length} fault(s) from earlier runs are still open (${open.map((f) => `${f.kind} on ${f.target}`).join(', ')}); run \`faultline recover\` to revert them\n`,
+  );
 }

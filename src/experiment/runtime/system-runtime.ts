@@ -64,6 +64,14 @@ export class SystemRuntime {
       signal?.throwIfAborted();
       if (options.startServices === false) continue; // attach-only: the driver says so if it is needed and not running
       const health = svc.health;
+      // A healthy answer before we start it means something else serves it: our copy would fail
+      // to bind, and faults would hit the wrong process.
+      if (health && (await checkHealth(health, { cwd: this.loaded.dir, signal })).ok) {
+        throw new TargetError(
+          `${name} is already running (its health check passes before faultline started it). Stop it, or let \`faultline up\` supervise it, or attach to it with pid/pidFile/match in ${this.loaded.file}`,
+          name,
+        );
+      }
       this.options.log?.(`starting ${name}`);
       await this.supervisor.start(name, svc.process, {
         baseDir: this.loaded.dir,
