@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { TargetError } from '../../errors/index.js';
 import type { FaultKind } from '../../faults/types.js';
-import { sameProcess } from './proc.js';
+import { sameProcess } from '../../util/proc.js';
 import { identityFrom } from './revert-info.js';
 import { sendSignal } from './signals.js';
 import type { ProcessTarget } from './types.js';

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readlinkSync, statSync } from 'node:fs';
 import { TargetError } from '../../errors/index.js';
-import { readCmdline, readCwd, readEnviron, readStartTicks, sameProcess } from './proc.js';
+import { readCmdline, readCwd, readEnviron, readStartTicks, sameProcess } from '../../util/proc.js';
 import { sendSignal, waitForExit } from './signals.js';
 import type { ProcessIdentity, ProcessTarget } from './types.js';
 

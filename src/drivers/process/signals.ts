@@ -2,7 +2,7 @@
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { isAlive, sameProcess } from './proc.js';
+import { isAlive, sameProcess } from '../../util/proc.js';
 
 /** `SIGTERM`, `sigterm` and `TERM` all name SIGTERM. */
 export function normalizeSignal(name: string): NodeJS.Signals | undefined {

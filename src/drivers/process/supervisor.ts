@@ -11,7 +11,7 @@ import { TargetError } from '../../errors/index.js';
 import { formatDuration } from '../../util/duration.js';
 import { commandArgs, describeCommand } from './command.js';
 import { appendLogLine, tailLog } from './log-file.js';
-import { readStartTicks } from './proc.js';
+import { readStartTicks } from '../../util/proc.js';
 import { signalGroup } from './signals.js';
 import type { ProcessController, ProcessIdentity, ProcessSpec } from './types.js';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TargetError } from '../../errors/index.js';
-import { findByCommandLine, isAlive, readStartTicks, selfAndAncestors } from './proc.js';
+import { findByCommandLine, isAlive, readStartTicks, selfAndAncestors } from '../../util/proc.js';
 import type { AttachSpec, ProcessController, ProcessIdentity, ProcessSpec, ProcessTarget } from './types.js';
 
 /** Whoever knows the current pid of a supervised service: a ProcessSupervisor here, or an UpClient. */

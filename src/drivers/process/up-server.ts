@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { isFaultlineError } from '../../errors/index.js';
-import { readStartTicks } from './proc.js';
+import { readStartTicks } from '../../util/proc.js';
 import type { ProcessSupervisor } from './supervisor.js';
 import { newUpToken, removeUpState, writeUpState, type UpServicesResponse, type UpState } from './up-state.js';
 

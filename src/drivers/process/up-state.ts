@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isAlive, sameProcess } from './proc.js';
+import { isAlive, sameProcess } from '../../util/proc.js';
 import type { SupervisorEvent } from './supervisor.js';
 
 const upStateSchema = z.looseObject({

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { isTargetError } from '../../../src/errors/index.js';
 import { processFaults, killFault, pauseFault, restartFault } from '../../../src/drivers/process/index.js';
-import { isAlive, processState, readCmdline, readCwd, readEnviron, readStartTicks } from '../../../src/drivers/process/proc.js';
+import { isAlive, processState, readCmdline, readCwd, readEnviron, readStartTicks } from '../../../src/util/proc.js';
 import type { ProcessTarget } from '../../../src/drivers/process/types.js';
 import type { RevertInfo } from '../../../src/faults/types.js';
 import { Pids, ctx, fixture, spawnSleeper, tempDir, waitUntil } from './helpers.js';

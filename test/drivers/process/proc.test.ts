@@ -14,7 +14,7 @@ import {
   readStartTicks,
   sameProcess,
   selfAndAncestors,
-} from '../../../src/drivers/process/proc.js';
+} from '../../../src/util/proc.js';
 import { Pids, fixture, spawnSleeper, tempDir, waitUntil } from './helpers.js';
 
 const pids = new Pids();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { isTargetError } from '../../../src/errors/index.js';
-import { isAlive, readCmdline } from '../../../src/drivers/process/proc.js';
+import { isAlive, readCmdline } from '../../../src/util/proc.js';
 import { ProcessSupervisor, type SupervisorEvent } from '../../../src/drivers/process/supervisor.js';
 import { fixture, node, readNumber, spec, tempDir, waitUntil } from './helpers.js';
 

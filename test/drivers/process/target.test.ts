@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isTargetError } from '../../../src/errors/index.js';
-import { readStartTicks } from '../../../src/drivers/process/proc.js';
+import { readStartTicks } from '../../../src/util/proc.js';
 import { resolveProcessTargets } from '../../../src/drivers/process/target.js';
 import type { ProcessController } from '../../../src/drivers/process/types.js';
 import { Pids, spawnSleeper, spec, tempDir } from './helpers.js';

@@ -3,7 +3,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isTargetError } from '../../../src/errors/index.js';
-import { isAlive } from '../../../src/drivers/process/proc.js';
+import { isAlive } from '../../../src/util/proc.js';
 import { restartFault } from '../../../src/drivers/process/restart.js';
 import { ProcessSupervisor } from '../../../src/drivers/process/supervisor.js';
 import { resolveProcessTargets } from '../../../src/drivers/process/target.js';
