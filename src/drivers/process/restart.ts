@@ -1,22 +1,12 @@
 /** `restart`: stop the process and start it again — through its supervisor when it has one. */
 import { z } from 'zod';
 import type { FaultKind } from '../../faults/types.js';
-import { parseDuration } from '../../util/duration.js';
+import { duration } from '../../util/duration-schema.js';
 import { respawnProcess } from './respawn.js';
 import { signalParam } from './signals.js';
 import type { ProcessTarget } from './types.js';
 
-const timeout = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 500ms or 5s, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .default(5000);
+const timeout = duration.default(5000);
 
 const params = z.strictObject({
   signal: signalParam('SIGTERM').describe('Signal that asks the process to stop'),

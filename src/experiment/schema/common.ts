@@ -1,19 +1,8 @@
 /** Schema pieces shared by the system file and the experiment file. */
 import { z } from 'zod';
-import { parseDuration } from '../../util/duration.js';
+import { duration } from '../../util/duration-schema.js';
 
-/** A duration in a file (`500ms`, `5s`, `1m30s`, or milliseconds as a number), parsed to milliseconds. */
-export const duration = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 500ms, 5s or 1m30s, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .describe('A duration: 250ms, 5s, 1m30s, 1h, or a number of milliseconds');
+export { duration };
 
 export const name = z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, ".", "_" or "-"');
 
