@@ -4,6 +4,7 @@
  * and `--json` gives the journal's own fields.
  */
 import { resolve } from 'node:path';
+import { readUpState } from '../drivers/process/up-state.js';
 import { UsageError } from '../errors/index.js';
 import type { LoadedExperiment } from '../experiment/loader/load-experiment.js';
 import { unknownService } from '../experiment/loader/load-system.js';
@@ -71,6 +72,15 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   };
 
   const stateDir = await stateDirFrom(opts);
+  // Quick commands act on running services; say so up front rather than abort a run (exit 2, not 3).
+  const up = await readUpState(stateDir);
+  for (const ref of refs) {
+    if (system.system.services[ref]!.process && !up?.services.includes(ref)) {
+      throw new UsageError(
+        `service ${ref} is not running under faultline up (state dir ${stateDir}): start it with \`faultline up\` in another terminal, or attach to a running process with pid, pidFile or match in ${system.file}`,
+      );
+    }
+  }
   const runId = newRunId();
   const reporters: Reporter[] = [new ConsoleReporter(opts.json ? process.stderr : process.stdout)];
   if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)));

@@ -71,6 +71,12 @@ describe('faultline validate / schema / help', () => {
     assert.equal(unknown.code, 2);
   });
 
+  test('a quick command on a process service that nothing runs exits 2 and says how to start it', async () => {
+    const res = await runCli(['kill', 'api'], { cwd: dir, env: { FAULTLINE_STATE_DIR: join(dir, '.quick') } });
+    assert.equal(res.code, 2, res.stdout + res.stderr);
+    assert.match(res.stderr, /service api is not running under faultline up .*start it with `faultline up`/);
+  });
+
   test('quick commands without a system file say so', async () => {
     const t = await tempDir();
     cleanups.push(t.cleanup);
