@@ -61,7 +61,7 @@ recovery: { within: 3s, sustained: 2 }
     assert.ok(fa.revertedT! - fa.injectedT >= 600 && fb.revertedT! - fb.injectedT < 550);
     const throughout = j.verdicts.find((v) => v.kind === 'throughout')!;
     assert.equal(throughout.ok, false);
-    assert.match(throughout.observed, /probes failed while faults were active/);
+    assert.match(throughout.observed, /probes failed during the method and recovery/);
     assert.ok(j.verdicts.filter((v) => v.kind === 'recovery').every((v) => v.ok), JSON.stringify(j.verdicts));
     assert.ok(j.recovery.every((r) => r.impacted));
   });
@@ -180,6 +180,29 @@ test('a process service that something else already serves is refused in preflig
     assert.equal(j.faults.length, 0);
   } finally {
     killHard(other.pid);
+    await c();
+  }
+});
+
+test('a throughout probe is judged until recovery, so it catches the outage a single kill causes', async () => {
+  const { path: d, cleanup: c } = await tempDir();
+  try {
+    const port = await freePort();
+    await writeFile(
+      join(d, 'faultline.yaml'),
+      `probeInterval: 100ms\nservices:\n  api:\n    process:\n      command: ["${process.execPath}", "${service}"]\n      env: { PORT: "${port}", WARMUP_MS: "300" }\n      restart: { policy: always, delay: 300ms }\n    health: { http: "http://127.0.0.1:${port}/", timeout: 200ms }\n`,
+    );
+    await writeFile(
+      join(d, 'e.yaml'),
+      `title: x\nhypothesis:\n  probes:\n    - { name: api answers, http: "http://127.0.0.1:${port}/", timeout: 200ms, throughout: true }\nmethod:\n  - { fault: kill, target: api }\nrecovery: { within: 5s, sustained: 2 }\n`,
+    );
+    const j = await runExperiment(await loadExperiment(join(d, 'e.yaml'), { kinds }), { kinds, stateDir: join(d, '.state'), reporters: [] });
+    const throughout = j.verdicts.find((v) => v.kind === 'throughout')!;
+    assert.equal(throughout.ok, false);
+    assert.match(throughout.observed, /\d+ of \d+ probes failed during the method and recovery/);
+    assert.equal(j.status, 'deviated');
+    assert.equal(j.recovery[0]!.met, true, 'the service itself recovered in time');
+  } finally {
     await c();
   }
 });

@@ -13,16 +13,16 @@ export async function checkProbeNow(probe: Probe, kind: 'steady-state-before' | 
   return { name: probe.name, kind, ok: verdict.ok, observed: verdict.observed, expected: verdict.expected, t: options.now() };
 }
 
-/** A `throughout` probe holds when every sample taken while faults were active passed. */
+/** A `throughout` probe holds when every sample taken from the start of the method until recovery passed. */
 export function checkThroughout(probe: Probe, samples: Sample[], window: { start: number; end: number }, expected: string, now: number): CheckResult {
   const during = samples.filter((s) => s.series === `probe:${probe.name}` && s.t >= window.start && s.t <= window.end);
   const failed = during.filter((s) => !s.ok);
   const first = failed[0];
   const observed =
     during.length === 0
-      ? 'no probe ran while faults were active'
+      ? 'no probe ran during the method and recovery'
       : failed.length === 0
-        ? `all ${during.length} probes passed while faults were active`
-        : `${failed.length} of ${during.length} probes failed while faults were active, first at ${(first!.t / 1000).toFixed(2)}s: ${first!.observed}`;
+        ? `all ${during.length} probes passed during the method and recovery`
+        : `${failed.length} of ${during.length} probes failed during the method and recovery, first at ${(first!.t / 1000).toFixed(2)}s: ${first!.observed}`;
   return { name: probe.name, kind: 'throughout', ok: during.length > 0 && failed.length === 0, observed, expected, t: now };
 }

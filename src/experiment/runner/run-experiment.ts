@@ -85,6 +85,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   const during: CheckResult[] = [];
   let rollbacks: Journal['rollbacks'] | undefined;
   let steadyBefore = true;
+  let methodStart: number | undefined;
 
   const runtime = new SystemRuntime(loaded.system, {
     stateDir: options.stateDir,
@@ -151,7 +152,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
 
     if (!run.signal.aborted && steadyBefore) {
       enter('method');
-      const methodWindow = { start: ts.now(), end: 0 };
+      methodStart = ts.now();
       await executeSteps(experiment.method, {
         kinds: options.kinds,
         ledger,
@@ -166,12 +167,6 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
         log: (m) => reporters.emit('onLog', m),
         faults,
       });
-      methodWindow.end = ts.now();
-      for (const probe of experiment.hypothesis.probes.filter((p) => p.throughout)) {
-        const check = checkThroughout(probe, ts.samples(), methodWindow, describeExpectation(toProbeCall(probe), probe.expect), ts.now());
-        during.push(check);
-        reporters.emit('onCheck', check);
-      }
     }
 
     enter('rollbacks');
@@ -186,6 +181,17 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
         const pending = scope.filter((s) => firstSustainedHealthy(ts.samples(`service:${s}`), window.end, sustained) === null);
         if (pending.length === 0) break;
         await sleep(Math.min(probeInterval, 100), run.signal);
+      }
+    }
+
+    // A fault's effects last until the system has recovered (a kill is over in a millisecond), so
+    // `throughout` probes are judged from the start of the method to the end of the recovery phase.
+    if (methodStart !== undefined) {
+      const window = { start: methodStart, end: ts.now() };
+      for (const probe of experiment.hypothesis.probes.filter((p) => p.throughout)) {
+        const check = checkThroughout(probe, ts.samples(), window, describeExpectation(toProbeCall(probe), probe.expect), ts.now());
+        during.push(check);
+        reporters.emit('onCheck', check);
       }
     }
 
