@@ -168,6 +168,13 @@ recovery: { within: 5s }
     assert.ok(issues.find((i) => i.path === 'method[1].signal'), JSON.stringify(issues));
   });
 
+  test('a missing experiment file, or one of an unknown type, says so', async () => {
+    const [missing] = await issuesOf(join(dir, 'nope.yaml'));
+    assert.match(missing!.message, /file not found \(.*nope\.yaml\)/);
+    const [ext] = await issuesOf(await write('exp.toml', 'title = "x"'));
+    assert.match(ext!.message, /expected a \.yaml, \.yml, \.json, \.ts or \.js file, got "\.toml"/);
+  });
+
   test('a missing system file is reported against the experiment', async () => {
     const file = await write('nosys.yaml', 'title: x\nsystem: ./nope.yaml\nmethod:\n  - fault: kill\n    target: api\n');
     const [issue] = await issuesOf(file);

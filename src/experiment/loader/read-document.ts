@@ -34,7 +34,9 @@ export async function readStructured(file: string, cwd = process.cwd()): Promise
   try {
     text = await readFile(absPath, 'utf8');
   } catch (err) {
-    throw new ValidationError([{ file, path: '', message: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+    const code = (err as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? `file not found (${absPath})` : `cannot read file: ${code ?? String(err)}`;
+    throw new ValidationError([{ file, path: '', message }]);
   }
   return parseText(file, absPath, text);
 }
@@ -93,7 +95,7 @@ async function readCode(file: string, absPath: string): Promise<StructuredDocume
     mod = (await tsImport(pathToFileURL(absPath).href, import.meta.url)) as { default?: unknown };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const message = code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(absPath) ? 'cannot read file: ENOENT' : `cannot load module: ${(err as Error).message.split('\n')[0]}`;
+    const message = code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(absPath) ? `file not found (${absPath})` : `cannot load module: ${(err as Error).message.split('\n')[0]}`;
     throw new ValidationError([{ file, path: '', message }]);
   }
   const data = (mod.default as { default?: unknown } | undefined)?.default ?? mod.default;
