@@ -24,7 +24,7 @@ export interface Sample {
 export interface CheckResult {
   /** What was checked: a probe name, `recovery of api`, … */
   name: string;
-  kind: 'steady-state-before' | 'throughout' | 'recovery' | 'steady-state-after';
+  kind: 'steady-state-before' | 'throughout' | 'recovery' | 'steady-state-after' | 'slo';
   ok: boolean;
   observed: string;
   expected: string;
@@ -85,6 +85,48 @@ export interface ServiceRecovery {
   met?: boolean;
 }
 
+/** Load figures of one phase of the run (baseline: before the first fault; chaos: first injection to last fault end; recovery: after). */
+export interface LoadPhase {
+  phase: 'baseline' | 'chaos' | 'recovery';
+  startT: number;
+  endT: number;
+  requests: number;
+  errors: number;
+  /** Requests per second over the phase. */
+  rps: number;
+  /** errors / requests (0..1); null without requests. */
+  errorRate: number | null;
+  /** 1 - errorRate. */
+  availability: number | null;
+  latencyMs: { p50: number; p90: number; p95: number; p99: number; max: number; mean: number } | null;
+  statusCodes: Record<string, number>;
+}
+
+/** One bucket of the load time series (1 s or finer). */
+export interface LoadBucket {
+  /** Bucket start, ms since run start. */
+  t: number;
+  durationMs: number;
+  requests: number;
+  errors: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number } | null;
+}
+
+export interface LoadRecord {
+  /** `builtin` (faultline's generator), or the external tool: k6, artillery, autocannon, command. */
+  tool: string;
+  /** Requested vs achieved, so a rate the machine cannot reach is visible. */
+  requestedRate?: number;
+  achievedRate?: number;
+  /** Requests sent later than their intended time (open model). */
+  lateRequests?: number;
+  phases: LoadPhase[];
+  buckets: LoadBucket[];
+  /** External tools: their exit code and the tail of their output. */
+  command?: { argv: string[]; exitCode: number | null; output: string };
+  error?: string;
+}
+
 export interface Journal {
   version: typeof JOURNAL_VERSION;
   runId: string;
@@ -108,5 +150,7 @@ export interface Journal {
   serviceEvents: ServiceEvent[];
   verdicts: CheckResult[];
   timeSeries: Sample[];
+  /** Present when the experiment ran load. */
+  load?: LoadRecord;
   experiment: unknown;
 }
