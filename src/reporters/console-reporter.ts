@@ -116,6 +116,8 @@ export function checkLabel(c: CheckResult): string {
       return `steady state after: ${c.name}`;
     case 'throughout':
       return `holds throughout: ${c.name}`;
+    case 'slo':
+      return `SLO: ${c.name}`;
     case 'recovery':
       return c.name;
   }
