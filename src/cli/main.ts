@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { describeError, exitCodeFor } from './exit-codes.js';
 import { registerHealth } from './commands/health.js';
 import { registerQuickCommands } from './commands/quick.js';
+import { registerAudit } from './commands/audit.js';
+import { registerReaper } from './commands/reaper.js';
 import { registerRecover } from './commands/recover.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
@@ -43,6 +45,8 @@ Docs: docs/ in the package (experiment format, faults, CLI, errors).`,
   registerSchema(program, setExit);
   registerUp(program, setExit);
   registerDown(program, setExit);
+  registerAudit(program, setExit);
+  registerReaper(program, setExit);
   return program;
 }
 

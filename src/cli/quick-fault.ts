@@ -15,13 +15,14 @@ import { JournalReporter } from '../reporters/journal-reporter.js';
 import type { Reporter } from '../reporters/types.js';
 import type { Journal } from '../journal/types.js';
 import { parseDuration } from '../util/duration.js';
-import { abortOnSignals } from './abort-on-signals.js';
+import { guardedRun } from './guarded-run.js';
 import { kinds, printJson, stateDirFrom, systemFrom, type CommonOptions } from './context.js';
 
 export interface QuickOptions extends CommonOptions {
   timeout?: string;
   sustained?: string;
   reportDir?: string;
+  reaper?: boolean;
 }
 
 export interface QuickFault {
@@ -84,26 +85,21 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   const runId = newRunId();
   const reporters: Reporter[] = [new ConsoleReporter(opts.json ? process.stderr : process.stdout)];
   if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)));
-  const signals = abortOnSignals(stateDir, () => runId);
-  try {
-    const journal = await runExperiment(loaded, { kinds, stateDir, runId, reporters, signal: signals.signal, startServices: false });
-    if (opts.json) {
-      printJson({
-        runId: journal.runId,
-        status: journal.status,
-        exitCode: journal.exitCode,
-        reasons: journal.reasons,
-        faults: journal.faults,
-        recovery: journal.recovery,
-        serviceEvents: journal.serviceEvents,
-        // The common case, flat: the service the fault hit.
-        ...flatRecovery(journal),
-      });
-    }
-    return journal.exitCode;
-  } finally {
-    signals.dispose();
+  const journal = await guardedRun(stateDir, runId, opts, (signal) => runExperiment(loaded, { kinds, stateDir, runId, reporters, signal, startServices: false }));
+  if (opts.json) {
+    printJson({
+      runId: journal.runId,
+      status: journal.status,
+      exitCode: journal.exitCode,
+      reasons: journal.reasons,
+      faults: journal.faults,
+      recovery: journal.recovery,
+      serviceEvents: journal.serviceEvents,
+      // The common case, flat: the service the fault hit.
+      ...flatRecovery(journal),
+    });
   }
+  return journal.exitCode;
 }
 
 function flatRecovery(journal: Journal): Record<string, unknown> {

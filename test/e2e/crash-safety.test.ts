@@ -34,8 +34,8 @@ describe('crash safety of a pause fault', () => {
     await cleanup();
   });
 
-  test('kill -9 of faultline leaves the process stopped until `faultline recover` continues it', async () => {
-    const run = startCli(['run', 'pause.yaml', '-r', 'out1'], { cwd: dir, env });
+  test('kill -9 of faultline (with --no-reaper) leaves the process stopped until `faultline recover` continues it', async () => {
+    const run = startCli(['run', 'pause.yaml', '-r', 'out1', '--no-reaper'], { cwd: dir, env });
     await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: 15_000 });
     run.child.kill('SIGKILL');
     const res = await run.done;
@@ -57,6 +57,23 @@ describe('crash safety of a pause fault', () => {
     const again = await runCli(['recover'], { cwd: dir, env });
     assert.equal(again.code, 0);
     assert.match(again.stdout, /nothing to recover/);
+  });
+
+  test('kill -9 of faultline: the reaper continues the process within seconds, with nobody typing recover', async () => {
+    const run = startCli(['run', 'pause.yaml', '-r', 'out4'], { cwd: dir, env });
+    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: 15_000 });
+    run.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await run.done;
+    await waitFor(() => procState(pid) !== 'T', { what: 'the reaper to send SIGCONT', timeoutMs: 5000 });
+    assert.ok(Date.now() - killedAt < 5000);
+    assert.equal(await httpOk(`http://127.0.0.1:${port}/`), true);
+    const recover = await runCli(['recover'], { cwd: dir, env });
+    assert.match(recover.stdout, /nothing to recover/);
+    const audit = await runCli(['audit', '--json'], { cwd: dir, env });
+    assert.equal(audit.code, 0, audit.stderr);
+    const entries = JSON.parse(audit.stdout) as { event: string; outcome?: string }[];
+    assert.ok(entries.some((e) => e.event === 'reaper' && e.outcome === 'reverted'), audit.stdout);
   });
 
   test('Ctrl-C (SIGINT) reverts at once, writes the journal with status aborted, exits 3', async () => {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors/index.js';
-import { kinds } from '../context.js';
 import { durationFlag, runQuickFault, type QuickOptions } from '../quick-fault.js';
 import { systemFrom } from '../context.js';
 
@@ -12,7 +11,8 @@ function common(cmd: Command): Command {
     .option('--sustained <n>', 'consecutive healthy probes that count as recovered', '3')
     .option('-r, --report-dir <dir>', 'also write journal.json here')
     .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
-    .option('--json', 'print the result as JSON (fields as in journal.json: timeToRecoverMs, …)');
+    .option('--json', 'print the result as JSON (fields as in journal.json: timeToRecoverMs, …)')
+    .option('--no-reaper', 'do not start the reaper that reverts the fault if faultline dies');
 }
 
 const EXIT_HELP = `
@@ -56,7 +56,6 @@ export function registerQuickCommands(program: Command, setExit: (code: number) 
         .filter(([name, svc]) => !excluded.has(name) && svc.endpoint === undefined && (opts.includeCritical || !svc.critical))
         .map(([name]) => name);
       if (candidates.length === 0) throw new UsageError('no service to choose from: every service is excluded, critical or watch-only');
-      void kinds;
       setExit(await runQuickFault({ fault: 'kill', target: { random: candidates }, params: { signal: opts.signal }, title: `kill a random service (${candidates.join(', ')})` }, opts));
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { appendAudit } from '../../safety/audit.js';
 import { listActiveRuns } from '../../safety/active-runs.js';
 import { recoverOpenFaults } from '../../safety/recover.js';
 import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
@@ -27,6 +28,7 @@ export function registerRecover(program: Command, setExit: (code: number) => voi
         for (const f of result.failed) process.stdout.write(`FAILED   ${f.fault.kind} on ${f.fault.target}: ${f.error}\n`);
         for (const f of result.unknownKind) process.stdout.write(`FAILED   ${f.kind} on ${f.target}: this faultline has no fault kind "${f.kind}"\n`);
       }
+      await appendAudit(stateDir, { event: 'recover', outcome: failed > 0 ? 'revert-failed' : 'ok', detail: `reverted ${result.reverted.length} fault(s)${failed ? `, ${failed} failed` : ''}` }).catch(() => undefined);
       setExit(failed > 0 ? 4 : 0);
     });
 }

@@ -4,7 +4,7 @@ import { loadExperiment } from '../../experiment/loader/load-experiment.js';
 import { newRunId, runExperiment } from '../../experiment/runner/run-experiment.js';
 import { ConsoleReporter } from '../../reporters/console-reporter.js';
 import { JournalReporter } from '../../reporters/journal-reporter.js';
-import { abortOnSignals } from '../abort-on-signals.js';
+import { guardedRun } from '../guarded-run.js';
 import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
 import { printPlan } from '../plan.js';
 import { listActiveRuns } from '../../safety/active-runs.js';
@@ -16,6 +16,7 @@ interface RunOptions extends CommonOptions {
   reportDir?: string;
   dryRun?: boolean;
   seed?: string;
+  reaper?: boolean;
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
@@ -29,6 +30,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--seed <n>', 'seed for random choices (default: the experiment\'s, else random; recorded in the journal)')
     .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
     .option('--json', 'print the journal as JSON on stdout (progress goes to stderr)')
+    .option('--no-reaper', 'do not start the reaper that reverts this run\'s faults if faultline dies (then only `faultline recover` does)')
     .addHelpText(
       'after',
       `
@@ -56,22 +58,19 @@ Example:
       const journalReporter = new JournalReporter(reportDir);
       const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout);
       await warnAboutOpenFaults(stateDir);
-      const signals = abortOnSignals(stateDir, () => runId);
-      try {
-        const journal = await runExperiment(loaded, {
+      const journal = await guardedRun(stateDir, runId, opts, (signal) =>
+        runExperiment(loaded, {
           kinds,
           stateDir,
           runId,
           reporters: [consoleReporter, journalReporter],
-          signal: signals.signal,
+          signal,
           ...(opts.seed !== undefined ? { seed: Number(opts.seed) } : {}),
-        });
-        (opts.json ? process.stderr : process.stdout).write(`  journal: ${journalReporter.path ?? '(not written)'}\n`);
-        if (opts.json) printJson(journal);
-        setExit(journal.exitCode);
-      } finally {
-        signals.dispose();
-      }
+        }),
+      );
+      (opts.json ? process.stderr : process.stdout).write(`  journal: ${journalReporter.path ?? '(not written)'}\n`);
+      if (opts.json) printJson(journal);
+      setExit(journal.exitCode);
     });
 }
 

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { appendAudit } from '../../safety/audit.js';
 import { emergencyStop } from '../../safety/emergency-stop.js';
 import { durationFlag } from '../quick-fault.js';
 import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
@@ -26,6 +27,7 @@ export function registerStop(program: Command, setExit: (code: number) => void):
             `; reverted ${result.reverted.length} open fault(s)${failed ? `; ${failed} could not be reverted` : ''}\n`,
         );
       }
+      await appendAudit(stateDir, { event: 'stop', outcome: failed > 0 ? 'revert-failed' : 'ok', detail: `reverted ${result.reverted.length} fault(s)${failed ? `, ${failed} failed` : ''}` }).catch(() => undefined);
       setExit(failed > 0 ? 4 : 0);
     });
 }

@@ -1,0 +1,60 @@
+/**
+ * The audit trail: who ran what, when, and how it ended — every run, fault and abort, appended
+ * to `<state dir>/audit.jsonl`. `faultline audit` lists it.
+ */
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export type AuditEvent = 'run-start' | 'run-end' | 'fault-injected' | 'fault-reverted' | 'fault-revert-failed' | 'abort' | 'reaper' | 'recover' | 'stop';
+
+export interface AuditEntry {
+  at: string;
+  user: string;
+  host: string;
+  pid: number;
+  event: AuditEvent;
+  runId?: string;
+  /** The experiment title, a fault (`pause on api (pid 42)`), … */
+  what?: string;
+  outcome?: string;
+  detail?: string;
+}
+
+export function auditPath(stateDir: string): string {
+  return join(stateDir, 'audit.jsonl');
+}
+
+export async function appendAudit(stateDir: string, entry: Omit<AuditEntry, 'at' | 'user' | 'host' | 'pid'>): Promise<void> {
+  const full: AuditEntry = { at: new Date().toISOString(), user: currentUser(), host: hostname(), pid: process.pid, ...entry };
+  await mkdir(stateDir, { recursive: true });
+  await appendFile(auditPath(stateDir), `${JSON.stringify(full)}\n`);
+}
+
+export async function readAudit(stateDir: string): Promise<AuditEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(auditPath(stateDir), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: AuditEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as AuditEntry);
+    } catch {
+      /* a torn line from a crash mid-write: skip it */
+    }
+  }
+  return out;
+}
+
+export function currentUser(): string {
+  try {
+    return process.env.FAULTLINE_USER ?? userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
