@@ -14,6 +14,7 @@ import { firstSustainedHealthy } from '../../observe/recovery.js';
 import { describeExpectation } from '../../probes/tolerance.js';
 import { ReporterSet, type Reporter } from '../../reporters/types.js';
 import { registerRun, unregisterRun } from '../../safety/active-runs.js';
+import { appendAudit, type AuditEntry } from '../../safety/audit.js';
 import { Ledger } from '../../safety/ledger.js';
 import { newSeed, seededRandom } from '../../util/random.js';
 import { sleep } from '../../util/sleep.js';
@@ -58,8 +59,14 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
 
   const run = new AbortController();
   const reasons: string[] = [];
+  // The audit trail must never break a run: its writes are chained and their failures ignored.
+  let auditChain = Promise.resolve();
+  const audit = (entry: Omit<AuditEntry, 'at' | 'user' | 'host' | 'pid' | 'runId'>) => {
+    auditChain = auditChain.then(() => appendAudit(options.stateDir, { runId, ...entry })).catch(() => undefined);
+  };
   const abort = (reason: string) => {
     if (run.signal.aborted) return;
+    audit({ event: 'abort', what: experiment.title, detail: reason });
     reasons.push(reason);
     reporters.emit('onLog', `aborting: ${reason}`);
     run.abort(new Error(reason));
@@ -109,6 +116,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
 
   const ledger = await Ledger.open(options.stateDir);
   await registerRun(options.stateDir, { runId, pid: process.pid, title: experiment.title, file: loaded.absPath, startedAt: startedAt.toISOString() });
+  audit({ event: 'run-start', what: experiment.title, detail: loaded.absPath });
   await reporters.start({ runId, title: experiment.title, experimentFile: loaded.file, systemFile: loaded.system.file, startedAt: startedAt.toISOString() });
 
   const watchers = new AbortController();
@@ -162,8 +170,15 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
         now: () => ts.now(),
         resolve: (kind, ref) => runtime.resolve(kind, ref),
         abort,
-        onInjected: (f) => reporters.emit('onFaultInjected', f),
-        onReverted: (f) => reporters.emit('onFaultReverted', f),
+        onInjected: (f) => {
+          audit({ event: 'fault-injected', what: `${f.kind} on ${f.target}` });
+          reporters.emit('onFaultInjected', f);
+        },
+        onReverted: (f) => {
+          const event = f.status === 'revert-failed' ? 'fault-revert-failed' : 'fault-reverted';
+          audit({ event, what: `${f.kind} on ${f.target}`, outcome: f.status, ...(f.error ? { detail: f.error } : {}) });
+          reporters.emit('onFaultReverted', f);
+        },
         log: (m) => reporters.emit('onLog', m),
         faults,
       });
@@ -247,6 +262,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
     timeSeries: ts.samples(),
     experiment,
   };
+  audit({ event: 'run-end', what: experiment.title, outcome: status, ...(journal.reasons.length ? { detail: journal.reasons.join('; ').slice(0, 500) } : {}) });
+  await auditChain;
   await reporters.end(journal);
   return journal;
 }
