@@ -10,6 +10,7 @@ import type { LoadedExperiment } from '../experiment/loader/load-experiment.js';
 import { unknownService } from '../experiment/loader/load-system.js';
 import { newRunId, runExperiment } from '../experiment/runner/run-experiment.js';
 import type { Step, TargetRef } from '../experiment/schema/experiment.js';
+import { DEFAULT_GUARDRAILS } from '../experiment/schema/guardrails.js';
 import { ConsoleReporter } from '../reporters/console-reporter.js';
 import { JournalReporter } from '../reporters/journal-reporter.js';
 import type { Reporter } from '../reporters/types.js';
@@ -68,6 +69,8 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
       method: [step],
       rollbacks: [],
       maxDuration: within + (spec.duration ?? 0) + 60_000,
+      // Naming a service on the command line is explicit consent, critical or not (`random` filters itself).
+      guardrails: { ...DEFAULT_GUARDRAILS, allowCritical: true },
       ...(watched.length ? { recovery: { within, sustained, services: watched } } : {}),
     },
   };

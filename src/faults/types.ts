@@ -28,6 +28,8 @@ export interface FaultTarget {
   service: string;
   /** A short human label such as `api (pid 4242)`. */
   label: string;
+  /** On another machine (a remote Docker engine, a Kubernetes cluster): a run asks before touching it. */
+  remote?: boolean;
 }
 
 export interface InjectResult {
@@ -42,6 +44,8 @@ export interface FaultKind<Params = unknown, Target extends FaultTarget = FaultT
   readonly driver: string;
   readonly summary: string;
   readonly timing: FaultTiming;
+  /** How the fault is undone, in a few words, for `--dry-run` (e.g. "SIGCONT to the same process"). */
+  readonly revertSummary?: string;
   /** Parameters accepted on the step besides the common fields (fault, target, duration, name). */
   readonly params: z.ZodType<Params>;
   /** The undo, computed before anything is applied. Plain JSON: it goes into the ledger. */

@@ -44,7 +44,7 @@ describe('faultline validate / schema / help', () => {
     );
     const res = await runCli(['run', 'plan.yaml', '--dry-run'], { cwd: dir, env: { FAULTLINE_STATE_DIR: join(dir, '.dry') } });
     assert.equal(res.code, 0, res.stderr);
-    assert.match(res.stdout, /dry run: nothing is started or injected/);
+    assert.match(res.stdout, /dry run: nothing is started, injected or written/);
     assert.match(res.stdout, /- wait 1\.00s/);
     assert.match(res.stdout, /- pause → api for 10\.0s, then reverted \[process driver\]/);
     assert.match(res.stdout, /- kill \{"signal":"SIGTERM"\} → one of api \(single action\)/);

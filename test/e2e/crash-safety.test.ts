@@ -5,6 +5,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Journal } from '../../src/journal/types.js';
+import { ledgerPath, readLedger } from '../../src/safety/ledger.js';
+import { openFaults } from '../../src/safety/open-faults.js';
 import { freePort, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
 import { httpOk, killHard, procState, startServer } from '../helpers/processes.js';
 
@@ -68,6 +70,7 @@ describe('crash safety of a pause fault', () => {
     await waitFor(() => procState(pid) !== 'T', { what: 'the reaper to send SIGCONT', timeoutMs: 5000 });
     assert.ok(Date.now() - killedAt < 5000);
     assert.equal(await httpOk(`http://127.0.0.1:${port}/`), true);
+    await waitFor(async () => openFaults(await readLedger(ledgerPath(env.FAULTLINE_STATE_DIR!))).length === 0, { what: 'the reaper to record its revert', timeoutMs: 5000 });
     const recover = await runCli(['recover'], { cwd: dir, env });
     assert.match(recover.stdout, /nothing to recover/);
     const audit = await runCli(['audit', '--json'], { cwd: dir, env });

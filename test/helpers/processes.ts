@@ -22,8 +22,9 @@ export function isAlive(pid: number): boolean {
 
 /** Start the quickstart server on `port`, detached from the test so it survives a killed CLI. */
 export function startServer(port: number, env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [quickstartServer], { env: { ...process.env, PORT: String(port), WARMUP_MS: '0', ...env }, stdio: 'ignore' });
-  return child;
+  // A marker argument lets `match:` targets find exactly this test's replicas.
+  const args = env.REPLICA ? [quickstartServer, `REPLICA_MARK_${process.pid}`] : [quickstartServer];
+  return spawn(process.execPath, args, { env: { ...process.env, PORT: String(port), WARMUP_MS: '0', ...env }, stdio: 'ignore' });
 }
 
 export function killHard(pid: number | undefined): void {

@@ -4,6 +4,7 @@ import { loadExperiment } from '../../experiment/loader/load-experiment.js';
 import { newRunId, runExperiment } from '../../experiment/runner/run-experiment.js';
 import { ConsoleReporter } from '../../reporters/console-reporter.js';
 import { JournalReporter } from '../../reporters/journal-reporter.js';
+import { confirmRemote } from '../confirm.js';
 import { guardedRun } from '../guarded-run.js';
 import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
 import { printPlan } from '../plan.js';
@@ -17,6 +18,7 @@ interface RunOptions extends CommonOptions {
   dryRun?: boolean;
   seed?: string;
   reaper?: boolean;
+  yes?: boolean;
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
@@ -30,6 +32,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--seed <n>', 'seed for random choices (default: the experiment\'s, else random; recorded in the journal)')
     .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
     .option('--json', 'print the journal as JSON on stdout (progress goes to stderr)')
+    .option('-y, --yes', 'do not ask before touching targets beyond this machine (needed when stdin is not a terminal)')
     .option('--no-reaper', 'do not start the reaper that reverts this run\'s faults if faultline dies (then only `faultline recover` does)')
     .addHelpText(
       'after',
@@ -47,8 +50,9 @@ Example:
     .action(async (file: string, opts: RunOptions) => {
       const loaded = await loadExperiment(file, { systemFile: opts.system, kinds });
       if (opts.dryRun) {
-        printPlan(loaded, process.stdout);
-        await warnAboutOpenFaults(resolveStateDir(opts.stateDir)); // reads only: a dry run creates nothing
+        const stateDir = resolveStateDir(opts.stateDir); // read only: a dry run creates nothing
+        await printPlan(loaded, process.stdout, stateDir);
+        await warnAboutOpenFaults(stateDir);
         setExit(0);
         return;
       }
@@ -65,6 +69,7 @@ Example:
           runId,
           reporters: [consoleReporter, journalReporter],
           signal,
+          confirm: confirmRemote(opts.yes),
           ...(opts.seed !== undefined ? { seed: Number(opts.seed) } : {}),
         }),
       );

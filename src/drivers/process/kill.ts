@@ -14,6 +14,7 @@ export const killFault: FaultKind<KillParams, ProcessTarget> = {
   driver: 'process',
   summary: 'Send a signal (default SIGKILL) to the process',
   timing: 'instant',
+  revertSummary: 'nothing to undo: its supervisor brings it back (that is what is measured)',
   params,
   plan: (target, p) => ({ pid: target.pid, startTicks: target.startTicks, signal: p.signal }),
   async inject(target, p) {

@@ -15,6 +15,7 @@ export const pauseFault: FaultKind<PauseParams, ProcessTarget> = {
   driver: 'process',
   summary: 'Freeze the process (SIGSTOP) while the step lasts, then resume it (SIGCONT)',
   timing: 'held',
+  revertSummary: 'SIGCONT to the same process (start time checked), at the end of the duration or on abort',
   params,
   plan: (target) => ({ pid: target.pid, startTicks: target.startTicks }),
   async inject(target) {

@@ -19,6 +19,7 @@ export const restartFault: FaultKind<RestartParams, ProcessTarget> = {
   driver: 'process',
   summary: 'Stop the process (signal, then SIGKILL after a timeout) and start it again',
   timing: 'instant',
+  revertSummary: 'nothing to undo: the process runs again when the restart returns',
   params,
   plan: (target) => ({ pid: target.pid, startTicks: target.startTicks }),
   async inject(target, p) {

@@ -13,10 +13,15 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
   const services = loaded.system.services;
   const names = Object.keys(services);
 
+  const guard = experiment.guardrails;
   const checkTarget = (ref: string, driver: string, path: DocPath) => {
     const [serviceName, proxyName] = splitTarget(ref);
     const svc = services[serviceName];
     if (!svc) return issues.push(issueAt(doc, path, unknownService(serviceName, names)));
+    if (guard.exclude.includes(serviceName)) return issues.push(issueAt(doc, path, `service "${serviceName}" is excluded by guardrails.exclude`));
+    if (svc.critical && !guard.allowCritical) {
+      return issues.push(issueAt(doc, path, `service "${serviceName}" is marked critical in ${loaded.file}; set guardrails.allowCritical: true to target it on purpose`));
+    }
     const problem = driverProblem(driver, serviceName, svc, proxyName);
     if (problem) issues.push(issueAt(doc, path, problem));
   };
@@ -44,7 +49,26 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
     else if (!services[s].health) issues.push(issueAt(doc, ['recovery', 'services', i], `service "${s}" has no health check in ${loaded.file}, so its recovery cannot be measured`));
   });
   experiment.rollbacks.forEach((r, i) => {
-    if ('restart' in r) checkTarget(r.restart, 'process', ['rollbacks', i, 'restart']);
+    // A rollback restores, so exclusions and criticality do not apply to it.
+    if ('restart' in r && !services[r.restart]) issues.push(issueAt(doc, ['rollbacks', i, 'restart'], unknownService(r.restart, names)));
+  });
+  guard.exclude.forEach((s, i) => {
+    if (!services[s]) issues.push(issueAt(doc, ['guardrails', 'exclude', i], unknownService(s, names)));
+  });
+  const hasLoad = (experiment as { load?: unknown }).load !== undefined;
+  guard.abortIf.forEach((g, i) => {
+    const path = ['guardrails', 'abortIf', i];
+    if ('availability' in g && g.availability.service !== undefined) {
+      const s = g.availability.service;
+      if (!services[s]) issues.push(issueAt(doc, [...path, 'availability', 'service'], unknownService(s, names)));
+      else if (!services[s].health) issues.push(issueAt(doc, [...path, 'availability', 'service'], `service "${s}" has no health check, so its availability cannot be watched`));
+    }
+    if (('errorRate' in g || 'p95' in g) && !hasLoad) {
+      issues.push(issueAt(doc, path, `${'errorRate' in g ? 'errorRate' : 'p95'} guardrails read the run's load figures: add a load block (load: …), or use availability`));
+    }
+    if ('probe' in g && !seen.has(g.probe)) {
+      issues.push(issueAt(doc, [...path, 'probe'], `unknown probe "${g.probe}"; the hypothesis has: ${[...seen].join(', ') || '(no probes)'}`));
+    }
   });
   return issues;
 }

@@ -28,11 +28,15 @@ export interface MethodContext {
   log(message: string): void;
   /** Every fault record of the run, in injection order. */
   faults: FaultRecord[];
+  /** Asked before each step: a reason to abort (e.g. outside the allowed time windows), or nothing. */
+  beforeStep?(): string | undefined;
 }
 
 export async function executeSteps(steps: Step[], ctx: MethodContext): Promise<void> {
   for (const step of steps) {
     if (ctx.signal.aborted) return;
+    const veto = ctx.beforeStep?.();
+    if (veto) return ctx.abort(veto);
     await executeStep(step, ctx);
   }
 }

@@ -5,7 +5,7 @@
  * reverts every fault, still runs rollbacks, and still writes the report.
  */
 import { randomBytes } from 'node:crypto';
-import type { FaultKind } from '../../faults/types.js';
+import type { FaultKind, FaultTarget } from '../../faults/types.js';
 import type { CheckResult, FaultRecord, Journal, Phase, RunStatus, ServiceEvent } from '../../journal/types.js';
 import { JOURNAL_VERSION } from '../../journal/types.js';
 import { TimeSeries } from '../../observe/time-series.js';
@@ -15,6 +15,8 @@ import { describeExpectation } from '../../probes/tolerance.js';
 import { ReporterSet, type Reporter } from '../../reporters/types.js';
 import { registerRun, unregisterRun } from '../../safety/active-runs.js';
 import { appendAudit, type AuditEntry } from '../../safety/audit.js';
+import { checkGuardrails, type LiveLoad } from '../../safety/guardrails.js';
+import { outsideWindows } from '../../safety/time-windows.js';
 import { Ledger } from '../../safety/ledger.js';
 import { newSeed, seededRandom } from '../../util/random.js';
 import { sleep } from '../../util/sleep.js';
@@ -22,6 +24,7 @@ import type { LoadedExperiment } from '../loader/load-experiment.js';
 import { DEFAULT_PROBE_INTERVAL_MS, DEFAULT_PROBE_TIMEOUT_MS, healthProbe } from '../runtime/health.js';
 import { SystemRuntime } from '../runtime/system-runtime.js';
 import { analyzeServices, faultWindow, recoveryChecks } from './analyze.js';
+import { assessBlastRadius } from './blast-radius.js';
 import { checkProbeNow, checkThroughout } from './checks.js';
 import { executeSteps } from './method.js';
 import { runRollbacks } from './rollbacks.js';
@@ -38,6 +41,10 @@ export interface RunOptions {
   runId?: string;
   /** Start the system's `process` services (default). Quick commands act on running services only. */
   startServices?: boolean;
+  /** Asked before the first fault when a target is beyond this machine; false refuses the run. */
+  confirm?: (targets: FaultTarget[]) => Promise<boolean>;
+  /** Live load figures, for errorRate and p95 guardrails. */
+  liveLoad?: LiveLoad;
 }
 
 export function newRunId(): string {
@@ -93,6 +100,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   let rollbacks: Journal['rollbacks'] | undefined;
   let steadyBefore = true;
   let methodStart: number | undefined;
+  let targetedServices = new Set<string>();
+  let stopGuardrails = () => {};
 
   const runtime = new SystemRuntime(loaded.system, {
     stateDir: options.stateDir,
@@ -119,16 +128,50 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   audit({ event: 'run-start', what: experiment.title, detail: loaded.absPath });
   await reporters.start({ runId, title: experiment.title, experimentFile: loaded.file, systemFile: loaded.system.file, startedAt: startedAt.toISOString() });
 
+  /** Guardrails run from the start of the method to the end of recovery, on every sample and on a timer. */
+  const watchGuardrails = () => {
+    const protectedServices = watchedServices.filter((n) => loaded.system.system.services[n]!.critical && !targetedServices.has(n));
+    const evaluate = () => {
+      if (run.signal.aborted) return;
+      const reason = checkGuardrails(experiment.guardrails.abortIf, {
+        now: ts.now(),
+        samples: (series) => ts.samples(series),
+        services: watchedServices,
+        protectedServices,
+        criticalFailures: experiment.guardrails.criticalFailures,
+        load: options.liveLoad,
+      });
+      if (reason) abort(`guardrail: ${reason}`);
+    };
+    const unsubscribe = ts.onSample(evaluate);
+    const timer = setInterval(evaluate, 200);
+    return () => {
+      unsubscribe();
+      clearInterval(timer);
+    };
+  };
+
   const watchers = new AbortController();
   const stopWatchers: (() => Promise<void>)[] = [];
   const watchedServices = Object.entries(loaded.system.system.services).filter(([, s]) => s.health).map(([name]) => name);
 
   try {
     enter('preflight');
-    try {
-      await runtime.start(run.signal, { startServices: options.startServices ?? true });
-    } catch (err) {
-      abort(`preflight: ${(err as Error).message}`);
+    const windowVeto = outsideWindows(experiment.guardrails.windows, new Date());
+    if (windowVeto) abort(`time window: ${windowVeto}`);
+    if (!run.signal.aborted) {
+      try {
+        await runtime.start(run.signal, { startServices: options.startServices ?? true });
+        const radius = await assessBlastRadius(experiment.method, experiment.guardrails, options.kinds, (kind, ref) => runtime.resolve(kind, ref));
+        targetedServices = new Set(radius.targets.map((t) => t.target.service));
+        if (radius.refusal) abort(radius.refusal);
+        const remote = radius.targets.filter((t) => t.target.remote).map((t) => t.target);
+        if (!run.signal.aborted && remote.length > 0 && !(await (options.confirm?.(remote) ?? Promise.resolve(false)))) {
+          abort(`not confirmed: the method targets ${remote.map((t) => t.label).join(', ')} beyond this machine`);
+        }
+      } catch (err) {
+        abort(`preflight: ${(err as Error).message}`);
+      }
     }
 
     if (!run.signal.aborted) {
@@ -161,6 +204,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
     if (!run.signal.aborted && steadyBefore) {
       enter('method');
       methodStart = ts.now();
+      stopGuardrails = watchGuardrails();
       await executeSteps(experiment.method, {
         kinds: options.kinds,
         ledger,
@@ -181,6 +225,10 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
         },
         log: (m) => reporters.emit('onLog', m),
         faults,
+        beforeStep: () => {
+          const veto = outsideWindows(experiment.guardrails.windows, new Date());
+          return veto ? `time window: ${veto}` : undefined;
+        },
       });
     }
 
@@ -198,6 +246,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
         await sleep(Math.min(probeInterval, 100), run.signal);
       }
     }
+
+    stopGuardrails();
 
     // A fault's effects last until the system has recovered (a kill is over in a millisecond), so
     // `throughout` probes are judged from the start of the method to the end of the recovery phase.
@@ -219,6 +269,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
       }
     }
   } finally {
+    stopGuardrails();
     clearTimeout(maxTimer);
     options.signal?.removeEventListener('abort', onExternal);
     watchers.abort();

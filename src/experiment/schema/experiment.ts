@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { FaultKind } from '../../faults/types.js';
 import { duration, exactlyOneCall, expectation, probeCall } from './common.js';
+import { DEFAULT_GUARDRAILS, guardrailsSchema, type Guardrails } from './guardrails.js';
 
 export const targetRef = z
   .union([
@@ -90,6 +91,7 @@ export function experimentSchema(step: z.ZodType) {
       rollbacks: z.array(rollbackAction).default([]),
       recovery: recoveryExpectation.optional(),
       maxDuration: duration.default(600_000).describe('Abort the run if it lasts longer than this'),
+      guardrails: guardrailsSchema.default(DEFAULT_GUARDRAILS),
     })
     .describe('faultline experiment');
 }
@@ -129,6 +131,7 @@ export interface Experiment {
   rollbacks: RollbackAction[];
   recovery?: RecoveryExpectation;
   maxDuration: number;
+  guardrails: Guardrails;
 }
 
 /** What a TypeScript experiment file exports: the input shape (durations may be strings). */

@@ -1,0 +1,66 @@
+/** The experiment's `guardrails:` block: what stops a run, what it may touch, and when it may run. */
+import { z } from 'zod';
+import { WEEKDAYS } from '../../safety/time-windows.js';
+import { duration } from '../../util/duration-schema.js';
+
+/** `90%`, `0.5%`, or a number of percent (90). Parsed to a fraction (0.9). */
+export const percent = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => {
+    const n = typeof value === 'number' ? value : /^\s*\d+(\.\d+)?\s*%\s*$/.test(value) ? Number.parseFloat(value) : Number.NaN;
+    if (!Number.isFinite(n) || n < 0 || n > 100) {
+      ctx.addIssue({ code: 'custom', message: `expected a percentage such as 90% or 0.5%, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return n / 100;
+  })
+  .describe('A percentage: 90%, 0.5%, or a number of percent');
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day as HH:MM (24h)');
+
+const timeRule = z.strictObject({
+  days: z.array(z.enum(WEEKDAYS)).min(1).optional(),
+  daysOfMonth: z.array(z.number().int().min(1).max(31)).min(1).optional(),
+  dates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')).min(1).optional(),
+  from: hhmm.optional(),
+  to: hhmm.optional(),
+});
+
+const timezone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as UTC or Europe/Berlin' },
+);
+
+const window = duration.default(10_000);
+
+export const guardrail = z.union([
+  z.strictObject({ availability: z.strictObject({ below: percent, window, service: z.string().optional() }) }),
+  z.strictObject({ errorRate: z.strictObject({ above: percent, window }) }),
+  z.strictObject({ p95: z.strictObject({ above: duration, window }) }),
+  z.strictObject({ probe: z.string().min(1).describe('A hypothesis probe name'), failures: z.number().int().min(1).default(3) }),
+]);
+
+export const guardrailsSchema = z
+  .strictObject({
+    abortIf: z.array(guardrail).default([]).describe('Abort (and revert everything) as soon as one of these holds while faults are active'),
+    maxTargets: z.number().int().min(1).default(10).describe('Refuse a run whose faults would touch more targets than this'),
+    maxPercent: percent.default(100).describe("Refuse a run that would touch more than this share of a service's processes"),
+    exclude: z.array(z.string()).default([]).describe('Services no fault may target'),
+    allowCritical: z.boolean().default(false).describe('Allow faults on services marked critical'),
+    criticalFailures: z.number().int().min(1).default(2).describe('Consecutive failed probes of an untargeted critical service that abort the run'),
+    windows: z
+      .strictObject({ allow: z.array(timeRule).optional(), deny: z.array(timeRule).optional(), timezone: timezone.optional() })
+      .optional()
+      .describe('When the experiment may run: checked before the start and before each step'),
+  })
+  .describe('Guardrails');
+
+export type Guardrails = z.output<typeof guardrailsSchema>;
+export const DEFAULT_GUARDRAILS: Guardrails = guardrailsSchema.parse({});

@@ -1,0 +1,129 @@
+// Guardrails against real processes: a breach aborts within a second and says why; blast-radius
+// and time-window refusals inject nothing.
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { faultRegistry } from '../../src/drivers/index.js';
+import { ValidationError } from '../../src/errors/index.js';
+import { loadExperiment } from '../../src/experiment/loader/load-experiment.js';
+import { runExperiment } from '../../src/experiment/runner/run-experiment.js';
+import type { Journal } from '../../src/journal/types.js';
+import { freePort, tempDir, waitFor } from '../helpers/cli.js';
+import { httpOk, killHard, startServer } from '../helpers/processes.js';
+
+const kinds = faultRegistry();
+let dir: string;
+let cleanup: () => Promise<void>;
+const servers: number[] = [];
+let portA: number;
+
+before(async () => {
+  ({ path: dir, cleanup } = await tempDir());
+  portA = await freePort();
+  const portC = await freePort();
+  const a = startServer(portA);
+  const c1 = startServer(portC, { REPLICA: '1' });
+  const c2 = startServer(await freePort(), { REPLICA: '2' });
+  servers.push(a.pid!, c1.pid!, c2.pid!);
+  await writeFile(join(dir, 'a.pid'), String(a.pid));
+  await waitFor(() => httpOk(`http://127.0.0.1:${portA}/`), { what: 'server a' });
+  await writeFile(
+    join(dir, 'faultline.yaml'),
+    `probeInterval: 100ms
+services:
+  a:
+    pidFile: a.pid
+    health: { http: "http://127.0.0.1:${portA}/", timeout: 150ms }
+  front:
+    endpoint: http://127.0.0.1:${portA}/
+    critical: true
+    health: { http: "http://127.0.0.1:${portA}/", timeout: 150ms }
+  replicas:
+    match: "REPLICA_MARK_${process.pid}"
+`,
+  );
+});
+after(async () => {
+  servers.forEach(killHard);
+  await cleanup();
+});
+
+async function run(name: string, yaml: string): Promise<Journal> {
+  const file = join(dir, `${name}.yaml`);
+  await writeFile(file, yaml);
+  return runExperiment(await loadExperiment(file, { kinds }), { kinds, stateDir: join(dir, '.state'), reporters: [] });
+}
+
+/** The first run time at which the availability of series over `window` fell below `below`. */
+function breachT(j: Journal, series: string, below: number, window: number): number {
+  const samples = j.timeSeries.filter((s) => s.series === series);
+  for (const s of samples) {
+    const recent = samples.filter((x) => x.t <= s.t && x.t >= s.t - window);
+    if (recent.length >= 3 && recent.filter((x) => x.ok).length / recent.length < below) return s.t + s.latencyMs;
+  }
+  throw new Error('no breach in the time series');
+}
+
+describe('guardrails in a run', () => {
+  test('availability below the guardrail aborts within 1 s of the breach and the report says why', async () => {
+    const j = await run(
+      'avail',
+      'title: avail\nguardrails:\n  allowCritical: true\n  criticalFailures: 1000\n  abortIf:\n    - availability: { below: 50%, window: 1s, service: a }\nmethod:\n  - { fault: pause, target: a, duration: 30s }\n',
+    );
+    assert.equal(j.status, 'aborted');
+    assert.equal(j.exitCode, 3);
+    assert.match(j.reasons[0]!, /^guardrail: availability of a was \d+% over the last 1\.00s, below the guardrail's 50%/);
+    const fault = j.faults[0]!;
+    assert.equal(fault.status, 'reverted');
+    const breach = breachT(j, 'service:a', 0.5, 1000);
+    assert.ok(fault.revertedT! - breach < 1000, `reverted ${fault.revertedT! - breach}ms after the breach`);
+  });
+
+  test('an untargeted critical service failing aborts the run', async () => {
+    const j = await run('critical', 'title: critical\nmethod:\n  - { fault: pause, target: a, duration: 30s }\n');
+    assert.equal(j.status, 'aborted');
+    assert.match(j.reasons[0]!, /guardrail: critical service front failed 2 health probes in a row/);
+    assert.ok(j.faults[0]!.revertedT! - j.faults[0]!.injectedT < 5000);
+  });
+
+  test('a custom probe guardrail aborts after N failures in a row', async () => {
+    const j = await run(
+      'probe',
+      `title: probe\nhypothesis:\n  probes:\n    - { name: a answers, http: "http://127.0.0.1:${portA}/", timeout: 150ms }\nguardrails:\n  criticalFailures: 1000\n  abortIf:\n    - { probe: a answers, failures: 3 }\nmethod:\n  - { fault: pause, target: a, duration: 30s }\n`,
+    );
+    assert.equal(j.status, 'aborted');
+    assert.match(j.reasons[0]!, /guardrail: probe "a answers" failed 3 times in a row/);
+  });
+
+  test('blast radius: more targets than maxTargets is refused before any fault', async () => {
+    const j = await run('radius', 'title: radius\nguardrails: { maxTargets: 1 }\nmethod:\n  - { fault: pause, target: replicas, duration: 1s }\n');
+    assert.equal(j.status, 'aborted');
+    assert.match(j.reasons[0]!, /blast radius: the method could touch 2 targets, more than guardrails.maxTargets \(1\)/);
+    assert.equal(j.faults.length, 0);
+  });
+
+  test('a denied time window refuses the run before anything starts', async () => {
+    const j = await run(
+      'window',
+      'title: window\nguardrails:\n  windows: { deny: [{ days: [sun, mon, tue, wed, thu, fri, sat] }] }\nmethod:\n  - { fault: kill, target: a }\n',
+    );
+    assert.equal(j.status, 'aborted');
+    assert.match(j.reasons[0]!, /time window: .* is in a denied time window/);
+    assert.equal(j.faults.length, 0);
+  });
+
+  test('excluded and critical services are refused at validation, with the path', async () => {
+    const file = join(dir, 'static.yaml');
+    await writeFile(file, 'title: s\nguardrails: { exclude: [a] }\nmethod:\n  - { fault: kill, target: a }\n  - { fault: kill, target: replicas }\n');
+    await assert.rejects(loadExperiment(file, { kinds }), (err: unknown) => {
+      assert.ok(err instanceof ValidationError);
+      assert.match(err.message, /method\[0\]\.target: service "a" is excluded by guardrails\.exclude/);
+      return true;
+    });
+    await writeFile(file, 'title: s\nmethod:\n  - { fault: pause, target: front, duration: 1s }\n');
+    await assert.rejects(loadExperiment(file, { kinds }), /marked critical/);
+    await writeFile(file, 'title: s\nguardrails:\n  abortIf: [{ errorRate: { above: 5% } }]\nmethod:\n  - { fault: kill, target: a }\n');
+    await assert.rejects(loadExperiment(file, { kinds }), /errorRate guardrails read the run's load figures: add a load block/);
+  });
+});
