@@ -46,9 +46,11 @@ describe('faultline validate / schema / help', () => {
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /dry run: nothing is started, injected or written/);
     assert.match(res.stdout, /- wait 1\.00s/);
-    assert.match(res.stdout, /- pause → api for 10\.0s, then reverted \[process driver\]/);
-    assert.match(res.stdout, /- kill \{"signal":"SIGTERM"\} → one of api \(single action\)/);
+    assert.match(res.stdout, /- pause → api \(the process this run starts\) for 10\.0s, then reverted \[process driver\]/);
+    assert.match(res.stdout, /- kill \{"signal":"SIGTERM"\} → one of: api \(the process this run starts\) \(single action\)/);
     assert.match(res.stdout, /recovery: within 5\.00s, 3 consecutive healthy probes/);
+    assert.match(res.stdout, /revert: SIGCONT to the same process/);
+    assert.match(res.stdout, /guardrails:\n {4}max duration 10m; at most 10 targets/);
     assert.equal(existsSync(join(dir, '.dry')), false);
   });
 

@@ -1,6 +1,7 @@
 // Nothing is left broken: kill -9 of faultline during a pause leaves the process stopped only
 // until `faultline recover`; Ctrl-C and `faultline stop` revert on the spot and end as aborted.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -47,6 +48,7 @@ describe('crash safety of a pause fault', () => {
 
     const plan = await runCli(['run', 'pause.yaml', '--dry-run'], { cwd: dir, env });
     assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, new RegExp(`- pause → api \\(pid ${pid}\\) for 1m, then reverted`));
     assert.match(plan.stderr, /1 fault\(s\) from earlier runs are still open \(pause on api \(pid \d+\)\); run `faultline recover`/);
     assert.equal(procState(pid), 'T', 'a dry run touches nothing');
 
@@ -111,17 +113,29 @@ describe('crash safety of a pause fault', () => {
   });
 });
 
-test('a target that cannot be injected aborts the run with a clear reason and nothing left open', async () => {
+test('a target that is gone before the run aborts in preflight; one that dies before its fault aborts at injection', async () => {
   const { path: dir, cleanup } = await tempDir();
+  const env = { FAULTLINE_STATE_DIR: join(dir, '.state') };
   try {
     const port = await freePort();
     await writeFile(join(dir, 'faultline.yaml'), `services:\n  api:\n    pid: 999999\n    health: { tcp: "127.0.0.1:${port}" }\n`);
     await writeFile(join(dir, 'k.yaml'), 'title: kill a ghost\nmethod:\n  - fault: kill\n    target: api\n');
-    const res = await runCli(['run', 'k.yaml', '-r', 'out', '--json'], { cwd: dir, env: { FAULTLINE_STATE_DIR: join(dir, '.state') } });
-    assert.equal(res.code, 3, res.stderr);
-    const journal = JSON.parse(res.stdout) as Journal;
-    assert.equal(journal.status, 'aborted');
-    assert.match(journal.reasons[0]!, /could not be injected: .*999999/);
+    const gone = await runCli(['run', 'k.yaml', '-r', 'out', '--json'], { cwd: dir, env });
+    assert.equal(gone.code, 3, gone.stderr);
+    const j1 = JSON.parse(gone.stdout) as Journal;
+    assert.equal(j1.status, 'aborted');
+    assert.match(j1.reasons[0]!, /preflight: service api: pid 999999 .* is not running/);
+    assert.equal(j1.faults.length, 0);
+
+    const shortLived = spawn('sleep', ['1.5'], { stdio: 'ignore' });
+    await writeFile(join(dir, 'faultline.yaml'), `services:\n  api:\n    pid: ${shortLived.pid}\n`);
+    await writeFile(join(dir, 'late.yaml'), 'title: kill it too late\nmethod:\n  - wait: 3s\n  - fault: kill\n    target: api\n');
+    const late = await runCli(['run', 'late.yaml', '-r', 'out2', '--json'], { cwd: dir, env });
+    assert.equal(late.code, 3, late.stderr);
+    const j2 = JSON.parse(late.stdout) as Journal;
+    assert.match(j2.reasons[0]!, new RegExp(`fault kill on api could not be injected: .*${shortLived.pid}`));
+    const recover = await runCli(['recover'], { cwd: dir, env });
+    assert.match(recover.stdout, /nothing to recover/);
   } finally {
     await cleanup();
   }
