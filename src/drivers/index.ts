@@ -2,6 +2,7 @@
  * The registry of built-in fault kinds, keyed by the name used in experiment files. It sits with
  * the drivers (not under faults/) because it is the one place that knows every driver.
  */
+import type { ServiceDriver } from '../faults/driver.js';
 import type { FaultKind } from '../faults/types.js';
 import { processFaults } from './process/index.js';
 
@@ -16,3 +17,9 @@ export type BuiltinFaultName = keyof BuiltinFaults;
 export function faultRegistry(): Record<string, FaultKind> {
   return builtinFaults as unknown as Record<string, FaultKind>;
 }
+
+/**
+ * Drivers other than `process` (which the runtime wires itself, because it shares the run's
+ * supervisor): one factory per driver, since a driver holds state for one run.
+ */
+export const builtinDrivers: Record<string, () => ServiceDriver> = {};

@@ -73,7 +73,7 @@ describe('guardrails in a run', () => {
     );
     assert.equal(j.status, 'aborted');
     assert.equal(j.exitCode, 3);
-    assert.match(j.reasons[0]!, /^guardrail: availability of a was \d+% over the last 1\.00s, below the guardrail's 50%/);
+    assert.match(j.reasons[0]!, /^guardrail: availability of a was [\d.]+% over the last 1\.00s, below the guardrail's 50%/);
     const fault = j.faults[0]!;
     assert.equal(fault.status, 'reverted');
     const breach = breachT(j, 'service:a', 0.5, 1000);

@@ -1,6 +1,8 @@
 /** Checks every name an experiment uses against its system file: targets, recovery services, rollbacks, probe names. */
 import type { ValidationIssue } from '../../errors/index.js';
 import type { FaultKind } from '../../faults/types.js';
+import type { SystemView } from '../../faults/driver.js';
+import { builtinDrivers } from '../../drivers/index.js';
 import type { Experiment, Step, TargetRef } from '../schema/experiment.js';
 import type { ServiceConfig } from '../schema/system.js';
 import type { LoadedSystem } from './load-system.js';
@@ -17,12 +19,18 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
   const checkTarget = (ref: string, driver: string, path: DocPath) => {
     const [serviceName, proxyName] = splitTarget(ref);
     const svc = services[serviceName];
-    if (!svc) return issues.push(issueAt(doc, path, unknownService(serviceName, names)));
+    if (!svc) {
+      // A driver may know names that are not services (the proxy driver: a dependency's name hits every link to it).
+      const make = driver !== 'process' && proxyName === undefined ? builtinDrivers[driver] : undefined;
+      const view = { services: services as unknown as SystemView['services'] };
+      if (make && make().checkTarget({ service: serviceName, config: {} }, view) === undefined) return;
+      return issues.push(issueAt(doc, path, unknownService(serviceName, names)));
+    }
     if (guard.exclude.includes(serviceName)) return issues.push(issueAt(doc, path, `service "${serviceName}" is excluded by guardrails.exclude`));
     if (svc.critical && !guard.allowCritical) {
       return issues.push(issueAt(doc, path, `service "${serviceName}" is marked critical in ${loaded.file}; set guardrails.allowCritical: true to target it on purpose`));
     }
-    const problem = driverProblem(driver, serviceName, svc, proxyName);
+    const problem = driverProblem(driver, serviceName, svc, proxyName, loaded.system.services);
     if (problem) issues.push(issueAt(doc, path, problem));
   };
 
@@ -85,16 +93,14 @@ function targetRefs(target: TargetRef, path: DocPath): [string, DocPath][] {
 }
 
 /** Whether a driver can act on this service; a sentence saying why not when it cannot. */
-function driverProblem(driver: string, name: string, svc: ServiceConfig, proxy: string | undefined): string | undefined {
+function driverProblem(driver: string, name: string, svc: ServiceConfig, sub: string | undefined, services: Record<string, ServiceConfig>): string | undefined {
   if (driver === 'process') {
-    if (proxy !== undefined) return `process faults target a service, not a proxy: use "${name}"`;
+    if (sub !== undefined) return `process faults target a service, not a proxy: use "${name}"`;
     if (svc.endpoint !== undefined) return `service "${name}" is watch-only (endpoint): process faults need a process, pid, pidFile or match target`;
     return undefined;
   }
-  if (driver === 'proxy') {
-    if (proxy !== undefined && !svc.proxies.some((p) => p.name === proxy)) {
-      return `service "${name}" has no proxy "${proxy}"; it declares: ${svc.proxies.map((p) => p.name).join(', ') || '(none)'}`;
-    }
-  }
-  return undefined;
+  const make = builtinDrivers[driver];
+  if (!make) return `no driver "${driver}" is registered`;
+  const view = { services: services as unknown as SystemView['services'] };
+  return make().checkTarget({ service: name, ...(sub !== undefined ? { sub } : {}), config: svc as unknown as Record<string, unknown> }, view);
 }

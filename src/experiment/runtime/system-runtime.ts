@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import { TargetError } from '../../errors/index.js';
 import type { FaultKind, FaultTarget } from '../../faults/types.js';
+import type { DriverContext, ServiceDriver, SystemView } from '../../faults/driver.js';
+import { builtinDrivers } from '../../drivers/index.js';
 import { ProcessSupervisor } from '../../drivers/process/supervisor.js';
 import { resolveProcessTargets } from '../../drivers/process/target.js';
 import { readUpState } from '../../drivers/process/up-state.js';
@@ -38,6 +40,9 @@ export class SystemRuntime {
   private up: UpClient | undefined;
   private readonly upServices = new Set<string>();
   private readonly started: string[] = [];
+  /** One instance of each registered driver for this run. */
+  private readonly drivers: Record<string, ServiceDriver> = Object.fromEntries(Object.entries(builtinDrivers).map(([name, make]) => [name, make()]));
+  private readonly startedDrivers: ServiceDriver[] = [];
 
   constructor(
     readonly loaded: LoadedSystem,
@@ -50,7 +55,21 @@ export class SystemRuntime {
   }
 
   /** Start every `process` service not already run by `faultline up`, dependencies first, and wait until each is ready. */
+  private get view(): SystemView {
+    return { services: this.loaded.system.services as unknown as SystemView['services'] };
+  }
+
+  private driverContext(signal?: AbortSignal): DriverContext {
+    return { baseDir: this.loaded.dir, stateDir: this.options.stateDir, signal, log: (m) => this.options.log?.(m) };
+  }
+
   async start(signal?: AbortSignal, options: { startServices?: boolean } = {}): Promise<void> {
+    // Drivers first: services may connect through what they start (the fault proxy's listeners).
+    for (const driver of Object.values(this.drivers)) {
+      if (!driver.start) continue;
+      this.startedDrivers.push(driver);
+      await driver.start(this.view, this.driverContext(signal));
+    }
     const upState = await readUpState(this.options.stateDir);
     if (upState) this.up = new UpClient(upState);
     for (const name of startOrder(this.loaded)) {
@@ -94,15 +113,18 @@ export class SystemRuntime {
   async resolve(kind: FaultKind, ref: string): Promise<FaultTarget[]> {
     const [serviceName] = splitTarget(ref);
     const svc = this.loaded.system.services[serviceName];
-    if (!svc) throw new TargetError(`unknown service "${serviceName}"`, serviceName);
-    if (kind.driver === 'process') {
+    if (!svc && kind.driver === 'process') throw new TargetError(`unknown service "${serviceName}"`, serviceName);
+    if (svc && kind.driver === 'process') {
       return resolveProcessTargets(serviceName, svc, {
         baseDir: this.loaded.dir,
         supervisor: this.upServices.has(serviceName) ? this.up : this.started.includes(serviceName) ? this.supervisor : undefined,
         controller: this.controllerFor(serviceName),
       });
     }
-    throw new TargetError(`no driver "${kind.driver}" for fault ${kind.name}`, serviceName);
+    const driver = this.drivers[kind.driver];
+    if (!driver) throw new TargetError(`no driver "${kind.driver}" for fault ${kind.name}`, serviceName);
+    const [, sub] = splitTarget(ref);
+    return driver.resolve({ service: serviceName, ...(sub !== undefined ? { sub } : {}), config: (svc ?? {}) as unknown as Record<string, unknown> }, this.view, this.driverContext());
   }
 
   /** Restart a service (rollback action): through its supervisor, or the process driver's restart. */
@@ -137,6 +159,7 @@ export class SystemRuntime {
   /** Stop what this runtime started (never what `up` or someone else runs). */
   async stop(): Promise<void> {
     await this.supervisor.stopAll();
+    for (const driver of this.startedDrivers.reverse()) await driver.stop?.();
   }
 }
 
