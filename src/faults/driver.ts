@@ -20,6 +20,8 @@ export interface DriverContext {
   stateDir: string;
   signal?: AbortSignal;
   log(message: string): void;
+  /** The service's processes as the process driver resolves them (supervised, pid, pidFile, match). */
+  processesOf?(service: string): Promise<{ pid: number; startTicks: number; label: string }[]>;
 }
 
 export interface SystemView {

@@ -35,6 +35,9 @@ export interface SystemRuntimeOptions {
   log?: (message: string) => void;
 }
 
+/** Stands for "the process driver" when other drivers ask for a service's processes. */
+const processKind = { driver: 'process', name: 'processes' } as FaultKind;
+
 export class SystemRuntime {
   readonly supervisor = new ProcessSupervisor();
   private up: UpClient | undefined;
@@ -60,7 +63,13 @@ export class SystemRuntime {
   }
 
   private driverContext(signal?: AbortSignal): DriverContext {
-    return { baseDir: this.loaded.dir, stateDir: this.options.stateDir, signal, log: (m) => this.options.log?.(m) };
+    return {
+      baseDir: this.loaded.dir,
+      stateDir: this.options.stateDir,
+      signal,
+      log: (m) => this.options.log?.(m),
+      processesOf: async (service) => (await this.resolve(processKind, service)) as unknown as { pid: number; startTicks: number; label: string }[],
+    };
   }
 
   async start(signal?: AbortSignal, options: { startServices?: boolean } = {}): Promise<void> {
