@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { readUpState } from '../drivers/process/up-state.js';
 import { UsageError } from '../errors/index.js';
 import type { LoadedExperiment } from '../experiment/loader/load-experiment.js';
+import type { LoadedSystem } from '../experiment/loader/load-system.js';
 import { unknownService } from '../experiment/loader/load-system.js';
 import { newRunId, runExperiment } from '../experiment/runner/run-experiment.js';
 import type { Step, TargetRef } from '../experiment/schema/experiment.js';
@@ -32,6 +33,8 @@ export interface QuickFault {
   duration?: number;
   params?: Record<string, unknown>;
   title: string;
+  /** A system built in memory (a `host:port` target needs no system file): used instead of --system. */
+  system?: LoadedSystem;
 }
 
 export function durationFlag(value: string | undefined, flag: string, fallback: number): number {
@@ -42,7 +45,7 @@ export function durationFlag(value: string | undefined, flag: string, fallback: 
 }
 
 export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promise<number> {
-  const system = await systemFrom(opts);
+  const system = spec.system ?? (await systemFrom(opts));
   const names = Object.keys(system.system.services);
   const refs = typeof spec.target === 'string' ? [spec.target] : Array.isArray(spec.target) ? spec.target : spec.target.random;
   for (const ref of refs) if (!system.system.services[ref]) throw new UsageError(unknownService(ref, names));
@@ -71,6 +74,7 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
       maxDuration: within + (spec.duration ?? 0) + 60_000,
       // Naming a service on the command line is explicit consent, critical or not (`random` filters itself).
       guardrails: { ...DEFAULT_GUARDRAILS, allowCritical: true },
+      slos: [],
       ...(watched.length ? { recovery: { within, sustained, services: watched } } : {}),
     },
   };

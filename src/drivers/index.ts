@@ -5,9 +5,13 @@
 import type { ServiceDriver } from '../faults/driver.js';
 import type { FaultKind } from '../faults/types.js';
 import { processFaults } from './process/index.js';
+import { LinuxDriver, linuxFaults } from './linux/index.js';
+import { ProxyDriver, proxyFaults } from './proxy/index.js';
 
 export const builtinFaults = {
   ...processFaults,
+  ...linuxFaults,
+  ...proxyFaults,
 } as const;
 
 export type BuiltinFaults = typeof builtinFaults;
@@ -22,4 +26,7 @@ export function faultRegistry(): Record<string, FaultKind> {
  * Drivers other than `process` (which the runtime wires itself, because it shares the run's
  * supervisor): one factory per driver, since a driver holds state for one run.
  */
-export const builtinDrivers: Record<string, () => ServiceDriver> = {};
+export const builtinDrivers: Record<string, () => ServiceDriver> = {
+  linux: () => new LinuxDriver(),
+  proxy: () => new ProxyDriver(),
+};

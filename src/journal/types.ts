@@ -153,4 +153,147 @@ export interface Journal {
   /** Present when the experiment ran load. */
   load?: LoadRecord;
   experiment: unknown;
+  /** The system's dependsOn graph and critical flags (filled by the runner with systemGraph() from src/analysis). */
+  system?: SystemGraph;
+  /** The analysis of this run (filled by the runner with analyzeJournal(); `faultline report` derives it when missing). */
+  analysis?: Analysis;
+}
+
+// ---- Added for reports (issue 5): optional, so journals written before them stay valid. ----
+
+/** The system's dependency graph as the run saw it: what cascade analysis compares propagation with. */
+export interface SystemGraph {
+  services: Record<string, { dependsOn: string[]; critical: boolean }>;
+}
+
+/** Availability of one service's health probes in one phase of the run. */
+export interface PhaseAvailability {
+  phase: Phase;
+  startT: number;
+  endT: number;
+  samples: number;
+  ok: number;
+  /** ok / samples (0..1); null without samples. */
+  availability: number | null;
+}
+
+/** One service, as the analysis sees it: the recovery record's figures plus availability per phase. */
+export interface ServiceAnalysis {
+  service: string;
+  critical: boolean;
+  dependsOn: string[];
+  /** A fault targeted this service directly. */
+  targeted: boolean;
+  impacted: boolean;
+  timeToImpactMs: number | null;
+  timeToRecoverMs: number | null;
+  outageMs: number | null;
+  failedProbes: number;
+  restarts: number;
+  expectedWithinMs?: number;
+  met?: boolean;
+  availability: PhaseAvailability[];
+  /** Health samples from the first injection to the end of the run that were ok (0..1). */
+  availabilityUnderChaos: number | null;
+}
+
+/** One service failing in a cascade. */
+export interface CascadeStep {
+  service: string;
+  /** Run time of its first failed health probe in this episode. */
+  t: number;
+  /** ms after the episode's first injection. */
+  offsetMs: number;
+  /** `down`, `5xx`, `4xx`, `timing out`, `unhealthy`: read from the failed probe's observed text. */
+  state: string;
+  observed: string;
+  /** A fault of this episode targeted it. */
+  root: boolean;
+  /**
+   * Does the dependsOn graph explain it? true for a root, or when the service depends (directly or
+   * through other services) on a root or on a service that failed before it in this episode.
+   * null when the journal has no graph.
+   */
+  explained: boolean | null;
+  /** The dependsOn path that explains it, e.g. [gateway, cart, store]. */
+  via?: string[];
+}
+
+/** Faults whose windows overlap form one episode; its cascade is the order in which services failed. */
+export interface Cascade {
+  faultIds: string[];
+  /** e.g. `kill store`. */
+  faults: string[];
+  startT: number;
+  /** Failures are attributed to this episode until this time (the next episode, or the end of the run). */
+  endT: number;
+  steps: CascadeStep[];
+  /** Services that depend on a root (directly or not) and stayed healthy. */
+  contained: string[];
+  /** Failures the graph does not explain (their service names). */
+  unexplained: string[];
+  /** One line, e.g. `kill store: store down at +0.21 s -> cart 5xx at +0.43 s`. */
+  summary: string;
+}
+
+export interface SubScore {
+  /** 0..100; null when it does not apply to this run (e.g. isolation with one service). */
+  score: number | null;
+  weight: number;
+  /** One line: how it was computed, with the numbers. */
+  explanation: string;
+}
+
+export interface ResilienceScore {
+  /** Weighted mean of the sub-scores that apply, 0..100; null when no fault was applied. */
+  total: number | null;
+  explanation: string;
+  recovery: SubScore;
+  isolation: SubScore;
+  degradation: SubScore;
+  safety: SubScore;
+}
+
+export interface Maturity {
+  level: 1 | 2 | 3 | 4 | 5;
+  name: string;
+  /** Why this level, and what the next one needs. */
+  explanation: string;
+}
+
+export interface ErrorBudget {
+  /** Availability objective (0..1), from an availability / error-rate SLO of the experiment, else 0.999. */
+  objective: number;
+  objectiveSource: string;
+  /** What was counted: `load` (requests), `probes` (hypothesis probe samples) or `health` (service health samples). */
+  source: 'load' | 'probes' | 'health';
+  /** Requests or samples counted, and how many failed. */
+  total: number;
+  bad: number;
+  /** bad / total over the run. */
+  badFraction: number;
+  /** badFraction / (1 - objective): 1 spends the budget exactly at the sustainable pace. */
+  burnRate: number;
+  /** The run's failures as an equivalent full outage: badFraction × the observed time. */
+  badMs: number;
+  /** The budget of the period: (1 - objective) × periodMs. */
+  periodMs: number;
+  budgetMs: number;
+  /** badMs / budgetMs × 100: share of the period's budget this run used. */
+  usedPercent: number;
+  explanation: string;
+}
+
+/** Derived from the journal's own records by analyzeJournal() (src/analysis): re-derivable at any time. */
+export interface Analysis {
+  version: 1;
+  services: ServiceAnalysis[];
+  cascades: Cascade[];
+  score: ResilienceScore;
+  maturity: Maturity;
+  errorBudget: ErrorBudget | null;
+  /** Longest time to recover over impacted services (null: none impacted, or one never recovered). */
+  timeToRecoverMs: number | null;
+  /** Every impacted service recovered. */
+  allRecovered: boolean;
 }

@@ -1,23 +1,55 @@
 /**
- * Progress while the run goes (phases, faults, restarts, checks), then a compact summary: one
- * PASS/FAIL line per check, recovery per service, the status. Colour only on a terminal.
+ * Progress while the run goes, then a compact summary.
+ *
+ * Progress: phases, faults, restarts, checks, each probe series turning unhealthy or healthy
+ * again, and load figures. On a terminal a status line at the bottom shows the phase, the active
+ * faults, every probe's state and the latest load figures, redrawn in place; elsewhere (CI logs,
+ * pipes) the same facts come as plain lines, load every few seconds.
+ *
+ * Summary: one PASS/FAIL line per check, recovery per service, the cascade, load per phase, the
+ * score and maturity, the status. Colour only on a terminal (and never with NO_COLOR).
  */
 import type { Writable } from 'node:stream';
-import type { CheckResult, FaultRecord, Journal, Phase, ServiceEvent } from '../journal/types.js';
+import { analysisOf } from '../analysis/analyze-journal.js';
+import type { CheckResult, FaultRecord, Journal, LoadBucket, Phase, Sample, ServiceEvent } from '../journal/types.js';
 import { formatDuration } from '../util/duration.js';
+import { checkLabel, ms, pct } from './text.js';
 import type { Reporter, RunStartInfo } from './types.js';
 
+export { checkLabel } from './text.js';
+
 type Paint = (s: string) => string;
+
+export interface ConsoleReporterOptions {
+  /** Default: on a terminal, unless NO_COLOR is set. */
+  color?: boolean;
+  /** Redraw a status line in place. Default: on a terminal. */
+  live?: boolean;
+  verbose?: boolean;
+  /** Plain mode: print load figures at most this often (ms). Default 5000. */
+  loadEveryMs?: number;
+}
 
 export class ConsoleReporter implements Reporter {
   readonly name = 'console';
   private readonly color: boolean;
+  private readonly live: boolean;
+  private readonly loadEveryMs: number;
+  private phase: Phase | undefined;
+  private readonly active = new Map<string, FaultRecord>();
+  private readonly states = new Map<string, boolean>();
+  private lastBucket: LoadBucket | undefined;
+  private lastLoadLine = -Infinity;
+  private status = '';
+  private redrawTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly out: Writable & { isTTY?: boolean } = process.stdout,
-    options: { color?: boolean; verbose?: boolean } = {},
+    private readonly out: Writable & { isTTY?: boolean; columns?: number } = process.stdout,
+    options: ConsoleReporterOptions = {},
   ) {
     this.color = options.color ?? (Boolean(out.isTTY) && !process.env.NO_COLOR);
+    this.live = options.live ?? Boolean(out.isTTY);
+    this.loadEveryMs = options.loadEveryMs ?? 5000;
   }
 
   private paint(code: number): Paint {
@@ -26,11 +58,14 @@ export class ConsoleReporter implements Reporter {
   private readonly green = this.paint(32);
   private readonly red = this.paint(31);
   private readonly yellow = this.paint(33);
+  private readonly cyan = this.paint(36);
   private readonly dim = this.paint(2);
   private readonly bold = this.paint(1);
 
   private line(text: string): void {
+    if (this.live && this.status) this.out.write('\r\x1b[2K');
     this.out.write(`${text}\n`);
+    if (this.live && this.status) this.out.write(this.status);
   }
 
   private stamp(t: number): string {
@@ -43,15 +78,21 @@ export class ConsoleReporter implements Reporter {
   }
 
   onPhase(phase: Phase, t: number): void {
+    this.phase = phase;
     this.line(`${this.stamp(t)} ${this.bold(phase)}`);
+    this.scheduleRedraw();
   }
 
   onFaultInjected(f: FaultRecord): void {
     const held = f.durationMs !== undefined ? ` for ${formatDuration(f.durationMs)}` : '';
     this.line(`${this.stamp(f.injectedT)}   ${this.yellow('inject')} ${f.kind} → ${f.target}${held}`);
+    if (f.durationMs !== undefined) this.active.set(f.id, f);
+    this.scheduleRedraw();
   }
 
   onFaultReverted(f: FaultRecord): void {
+    this.active.delete(f.id);
+    this.scheduleRedraw();
     // Single actions (kill, restart) have nothing to revert: their "revert" is bookkeeping.
     if (f.status === 'reverted' && f.durationMs === undefined) return;
     if (f.status === 'inject-failed') {
@@ -67,6 +108,25 @@ export class ConsoleReporter implements Reporter {
     else if (e.type === 'spawn' && e.restart) this.line(`${this.stamp(e.t)}   ${e.service} restarted by supervisor (pid ${e.pid})`);
   }
 
+  /** Only changes are printed: a series turning unhealthy (with what was seen) or healthy again. */
+  onSample(s: Sample): void {
+    const before = this.states.get(s.series);
+    this.states.set(s.series, s.ok);
+    if (before !== s.ok && !(before === undefined && s.ok)) {
+      const name = s.series.replace(/^service:/, '');
+      this.line(`${this.stamp(s.t)}   ${s.ok ? `${name} ${this.green('healthy again')}` : `${name} ${this.red('failing')}: ${s.observed}`}`);
+    }
+    this.scheduleRedraw();
+  }
+
+  onLoadBucket(b: LoadBucket): void {
+    this.lastBucket = b;
+    if (this.live) return this.scheduleRedraw();
+    if (b.t - this.lastLoadLine < this.loadEveryMs) return;
+    this.lastLoadLine = b.t;
+    this.line(`${this.stamp(b.t)}   ${this.cyan('load')} ${loadText(b)}`);
+  }
+
   onCheck(c: CheckResult): void {
     this.line(`${this.stamp(c.t)}   ${this.verdictWord(c.ok)} ${checkLabel(c)} ${this.dim(`— ${c.observed}`)}`);
   }
@@ -76,6 +136,8 @@ export class ConsoleReporter implements Reporter {
   }
 
   onRunEnd(j: Journal): void {
+    this.stopLive();
+    const a = analysisOf(j);
     this.line('');
     this.line(this.bold(`Summary · ${j.title}`));
     for (const v of j.verdicts) {
@@ -86,8 +148,21 @@ export class ConsoleReporter implements Reporter {
       this.line('  Recovery:');
       for (const r of j.recovery) this.line(`    ${r.service.padEnd(16)} ${this.recoveryText(r)}`);
     }
+    if (a.cascades.some((c) => c.steps.length > 1 || c.unexplained.length > 0)) {
+      this.line('  Cascade:');
+      for (const c of a.cascades) this.line(`    ${c.unexplained.length ? this.yellow(c.summary) : c.summary}`);
+    }
+    if (j.load?.phases.length) {
+      this.line(`  Load (${j.load.tool}):`);
+      for (const p of j.load.phases) this.line(`    ${p.phase.padEnd(16)} ${p.requests} requests, ${p.rps.toFixed(1)}/s, ${pct(p.errorRate, 2)} errors, p99 ${ms(p.latencyMs?.p99)}`);
+    }
     for (const f of j.faults.filter((x) => x.status === 'revert-failed' || x.status === 'active')) {
       this.line(this.red(`  fault still in effect: ${f.kind} → ${f.target} (${f.id}); run \`faultline recover\``));
+    }
+    if (a.score.total !== null) {
+      const sub = (['recovery', 'isolation', 'degradation', 'safety'] as const).map((k) => `${k} ${a.score[k].score ?? 'n/a'}`).join(' · ');
+      const budget = a.errorBudget ? ` · error budget burn ${a.errorBudget.burnRate.toFixed(1)}×` : '';
+      this.line(`  ${this.bold(`Score ${a.score.total}/100`)} ${this.dim(`(${sub})`)} · maturity ${a.maturity.level} ${a.maturity.name}${budget}`);
     }
     for (const reason of j.reasons) this.line(`  ${this.dim('reason:')} ${reason}`);
     const status = j.status === 'held' ? this.green('HELD') : j.status === 'deviated' ? this.red('DEVIATED') : this.red(j.status.toUpperCase());
@@ -106,19 +181,57 @@ export class ConsoleReporter implements Reporter {
     const text = `${impact}, recovered ${formatDuration(r.timeToRecoverMs)} after the fault${restarts}`;
     return r.met === false ? this.red(text) : text;
   }
+
+  // ---- the live status line (terminals only) ----
+
+  private scheduleRedraw(): void {
+    if (!this.live || this.redrawTimer) return;
+    this.redrawTimer = setTimeout(() => {
+      this.redrawTimer = undefined;
+      this.drawStatus();
+    }, 100);
+    this.redrawTimer.unref();
+  }
+
+  private drawStatus(): void {
+    const parts = [this.bold(this.phase ?? 'starting')];
+    if (this.active.size) parts.push(this.yellow(`faults: ${[...this.active.values()].map((f) => `${f.kind} ${f.service}`).join(', ')}`));
+    const probes = [...this.states.entries()].map(([series, ok]) => `${series.replace(/^service:/, '')} ${ok ? this.green('✓') : this.red('✗')}`);
+    if (probes.length) parts.push(probes.join(' '));
+    if (this.lastBucket) parts.push(this.cyan(`load ${loadText(this.lastBucket)}`));
+    const text = parts.join(this.dim(' · '));
+    this.status = `\r\x1b[2K${truncateVisible(text, (this.out.columns ?? 120) - 1)}`;
+    this.out.write(this.status);
+  }
+
+  private stopLive(): void {
+    if (this.redrawTimer) clearTimeout(this.redrawTimer);
+    this.redrawTimer = undefined;
+    if (this.live && this.status) this.out.write('\r\x1b[2K');
+    this.status = '';
+  }
 }
 
-export function checkLabel(c: CheckResult): string {
-  switch (c.kind) {
-    case 'steady-state-before':
-      return `steady state before: ${c.name}`;
-    case 'steady-state-after':
-      return `steady state after: ${c.name}`;
-    case 'throughout':
-      return `holds throughout: ${c.name}`;
-    case 'slo':
-      return `SLO: ${c.name}`;
-    case 'recovery':
-      return c.name;
+function loadText(b: LoadBucket): string {
+  const rps = b.durationMs > 0 ? b.requests / (b.durationMs / 1000) : 0;
+  const errors = b.requests > 0 ? b.errors / b.requests : null;
+  return `${rps.toFixed(0)} req/s, ${pct(errors)} errors${b.latencyMs ? `, p99 ${formatDuration(b.latencyMs.p99)}` : ''}`;
+}
+
+/** Cut a string with ANSI colour codes to `width` visible characters. */
+function truncateVisible(s: string, width: number): string {
+  let visible = 0;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '\x1b') {
+      const end = s.indexOf('m', i);
+      out += s.slice(i, end + 1);
+      i = end;
+      continue;
+    }
+    if (visible >= width) break;
+    out += s[i];
+    visible++;
   }
+  return s.includes('\x1b') ? `${out}\x1b[0m` : out;
 }

@@ -3,7 +3,7 @@
  * them as the run goes; `onRunEnd` receives the finished journal. Reporters never compute
  * verdicts: they render what the journal says.
  */
-import type { CheckResult, FaultRecord, Journal, Phase, Sample, ServiceEvent } from '../journal/types.js';
+import type { CheckResult, FaultRecord, Journal, LoadBucket, Phase, Sample, ServiceEvent } from '../journal/types.js';
 
 export interface RunStartInfo {
   runId: string;
@@ -22,6 +22,8 @@ export interface Reporter {
   onSample?(sample: Sample): void;
   onServiceEvent?(event: ServiceEvent): void;
   onCheck?(check: CheckResult): void;
+  /** Each closed bucket of the load time series, while load runs (the load's `onBucket`). */
+  onLoadBucket?(bucket: LoadBucket): void;
   onLog?(message: string): void;
   onRunEnd?(journal: Journal): void | Promise<void>;
 }

@@ -4,6 +4,11 @@ import { loadExperiment } from '../../experiment/loader/load-experiment.js';
 import { newRunId, runExperiment } from '../../experiment/runner/run-experiment.js';
 import { ConsoleReporter } from '../../reporters/console-reporter.js';
 import { JournalReporter } from '../../reporters/journal-reporter.js';
+import { fileReportersFor } from '../../reporters/file-reporters.js';
+import { parseFormats, REPORT_FORMATS } from '../../reporters/formats.js';
+import { notificationFor, postNotification } from '../../reporters/notify.js';
+import { recordRun } from '../../history/index.js';
+import type { Journal } from '../../journal/types.js';
 import { confirmRemote } from '../confirm.js';
 import { guardedRun } from '../guarded-run.js';
 import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
@@ -12,6 +17,7 @@ import { listActiveRuns } from '../../safety/active-runs.js';
 import { ledgerPath, readLedger } from '../../safety/ledger.js';
 import { openFaults } from '../../safety/open-faults.js';
 import { resolveStateDir } from '../../safety/state-dir.js';
+import { UsageError } from '../../errors/index.js';
 
 interface RunOptions extends CommonOptions {
   reportDir?: string;
@@ -19,6 +25,9 @@ interface RunOptions extends CommonOptions {
   seed?: string;
   reaper?: boolean;
   yes?: boolean;
+  format: string;
+  failOnRegression?: boolean;
+  notify?: string;
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
@@ -27,7 +36,10 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .description('Run a chaos experiment: check steady state, inject its faults, measure recovery, write the report')
     .argument('<file>', 'experiment file (.yaml, .yml, .json, .ts, .js)')
     .option('-s, --system <file>', "system file (default: the experiment's `system`, or faultline.yaml beside it)")
-    .option('-r, --report-dir <dir>', 'where to write journal.json (default: .faultline/reports/<run id>)')
+    .option('-r, --report-dir <dir>', 'where to write journal.json and the reports (default: .faultline/reports/<run id>)')
+    .option('-f, --format <list>', `reports to write into the report dir, comma-separated: ${REPORT_FORMATS.join(', ')} (journal.json is always written)`, REPORT_FORMATS.join(','))
+    .option('--fail-on-regression', 'exit 1 when this run is worse than the previous run of the same experiment (time to recover +20%, a check that held now fails)')
+    .option('--notify <url>', 'POST a Slack-compatible JSON summary to this URL when the run does not pass (deviated, aborted, regressed)')
     .option('--dry-run', 'validate and print the plan; touch nothing')
     .option('--seed <n>', 'seed for random choices (default: the experiment\'s, else random; recorded in the journal)')
     .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
@@ -56,10 +68,13 @@ Example:
         setExit(0);
         return;
       }
+      const formats = parseFormats(opts.format);
+      const notifyUrl = opts.notify === undefined ? undefined : checkUrl(opts.notify);
       const stateDir = await stateDirFrom(opts);
       const runId = newRunId();
       const reportDir = resolve(opts.reportDir ?? resolve(stateDir, 'reports', runId));
       const journalReporter = new JournalReporter(reportDir);
+      const fileReporters = fileReportersFor(formats.filter((f) => f !== 'json'), reportDir);
       const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout);
       await warnAboutOpenFaults(stateDir);
       const journal = await guardedRun(stateDir, runId, opts, (signal) =>
@@ -67,16 +82,61 @@ Example:
           kinds,
           stateDir,
           runId,
-          reporters: [consoleReporter, journalReporter],
+          reporters: [consoleReporter, journalReporter, ...fileReporters],
           signal,
           confirm: confirmRemote(opts.yes),
           ...(opts.seed !== undefined ? { seed: Number(opts.seed) } : {}),
         }),
       );
-      (opts.json ? process.stderr : process.stdout).write(`  journal: ${journalReporter.path ?? '(not written)'}\n`);
+      const say = (text: string) => (opts.json ? process.stderr : process.stdout).write(`${text}\n`);
+      say(`  journal: ${journalReporter.path ?? '(not written)'}`);
+      const written = fileReporters.map((r) => r.path).filter((p): p is string => p !== undefined);
+      if (written.length) say(`  reports: ${written.join(', ')}`);
+      const exitCode = await afterRun(journal, { stateDir, reportDir, failOnRegression: opts.failOnRegression === true, notifyUrl, say });
       if (opts.json) printJson(journal);
-      setExit(journal.exitCode);
+      setExit(exitCode);
     });
+}
+
+/**
+ * History, regression gate and notification. A regression turns a passing run into exit 1 with
+ * --fail-on-regression; worse exit codes (aborted 3, revert failed 4) stay as they are.
+ */
+async function afterRun(
+  journal: Journal,
+  o: { stateDir: string; reportDir: string; failOnRegression: boolean; notifyUrl: string | undefined; say: (text: string) => void },
+): Promise<number> {
+  let exitCode: number = journal.exitCode;
+  let regressions: string[] = [];
+  try {
+    const recorded = await recordRun(o.stateDir, journal, { reportDir: o.reportDir });
+    regressions = recorded.regressions.map((r) => r.message);
+    if (recorded.previous && regressions.length === 0 && o.failOnRegression) o.say(`  no regression against the previous run (${recorded.previous.runId})`);
+    if (!recorded.previous && o.failOnRegression) o.say('  no previous run of this experiment to compare with');
+  } catch (err) {
+    process.stderr.write(`faultline: warning: could not update the run history: ${(err as Error).message}\n`);
+  }
+  for (const r of regressions) o.say(`  ${o.failOnRegression ? 'REGRESSION' : 'regression'}: ${r}`);
+  if (o.failOnRegression && regressions.length > 0 && exitCode === 0) {
+    exitCode = 1;
+    process.stderr.write(`faultline: failing the run (--fail-on-regression): ${regressions.join('; ')}\n`);
+  }
+  if (o.notifyUrl && exitCode !== 0) {
+    const error = await postNotification(o.notifyUrl, notificationFor(journal, { regressions: o.failOnRegression ? regressions : [], reportDir: o.reportDir }));
+    if (error) process.stderr.write(`faultline: warning: notification not sent: ${error}\n`);
+    else o.say(`  notified ${new URL(o.notifyUrl).host}`);
+  }
+  return exitCode;
+}
+
+function checkUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return url;
+  } catch {
+    /* reported below */
+  }
+  throw new UsageError(`--notify: expected an http(s) URL, got "${url}"`);
 }
 
 /** Faults left open by an earlier crash are worth knowing about before adding new ones. */

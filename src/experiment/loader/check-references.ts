@@ -63,7 +63,8 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
   guard.exclude.forEach((s, i) => {
     if (!services[s]) issues.push(issueAt(doc, ['guardrails', 'exclude', i], unknownService(s, names)));
   });
-  const hasLoad = (experiment as { load?: unknown }).load !== undefined;
+  const hasLoad = experiment.load !== undefined;
+  if (experiment.slos.length > 0 && !hasLoad) issues.push(issueAt(doc, ['slos'], 'SLOs judge the run\'s load figures: add a load block (load: …)'));
   guard.abortIf.forEach((g, i) => {
     const path = ['guardrails', 'abortIf', i];
     if ('availability' in g && g.availability.service !== undefined) {
@@ -71,8 +72,11 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
       if (!services[s]) issues.push(issueAt(doc, [...path, 'availability', 'service'], unknownService(s, names)));
       else if (!services[s].health) issues.push(issueAt(doc, [...path, 'availability', 'service'], `service "${s}" has no health check, so its availability cannot be watched`));
     }
-    if (('errorRate' in g || 'p95' in g) && !hasLoad) {
-      issues.push(issueAt(doc, path, `${'errorRate' in g ? 'errorRate' : 'p95'} guardrails read the run's load figures: add a load block (load: …), or use availability`));
+    if ('errorRate' in g || 'p95' in g) {
+      // Not wired to the live load figures yet: refuse rather than accept a guardrail that could never trip.
+      issues.push(
+        issueAt(doc, path, `${'errorRate' in g ? 'errorRate' : 'p95'} guardrails read the run's load figures, which are not wired to guardrails yet${hasLoad ? '' : ' (and there is no load block)'}: use an availability guardrail, or an SLO to judge the run`),
+      );
     }
     if ('probe' in g && !seen.has(g.probe)) {
       issues.push(issueAt(doc, [...path, 'probe'], `unknown probe "${g.probe}"; the hypothesis has: ${[...seen].join(', ') || '(no probes)'}`));

@@ -23,6 +23,10 @@ import { sleep } from '../../util/sleep.js';
 import type { LoadedExperiment } from '../loader/load-experiment.js';
 import { DEFAULT_PROBE_INTERVAL_MS, DEFAULT_PROBE_TIMEOUT_MS, healthProbe } from '../runtime/health.js';
 import { SystemRuntime } from '../runtime/system-runtime.js';
+import { analyzeJournal, systemGraph } from '../../analysis/index.js';
+import { isCommandSpec, startLoad, type LoadRun } from '../../load/index.js';
+import { evaluateSlos } from '../../observe/slo.js';
+import type { LoadRecord } from '../../journal/types.js';
 import { analyzeServices, faultWindow, recoveryChecks } from './analyze.js';
 import { assessBlastRadius } from './blast-radius.js';
 import { checkProbeNow, checkThroughout } from './checks.js';
@@ -101,6 +105,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   let steadyBefore = true;
   let methodStart: number | undefined;
   let targetedServices = new Set<string>();
+  let load: LoadRun | undefined;
+  let loadRecord: LoadRecord | undefined;
   let stopGuardrails = () => {};
 
   const runtime = new SystemRuntime(loaded.system, {
@@ -186,6 +192,11 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
         stopWatchers.push(() => w.stop());
       }
 
+      if (experiment.load) {
+        const spec = isCommandSpec(experiment.load) ? { ...experiment.load, cwd: loaded.dir } : experiment.load;
+        load = startLoad(spec, { signal: run.signal, now: () => ts.now(), onBucket: (b) => reporters.emit('onLoadBucket', b) });
+      }
+
       if (experiment.baseline > 0) {
         enter('baseline');
         await sleep(experiment.baseline, run.signal);
@@ -215,6 +226,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
         resolve: (kind, ref) => runtime.resolve(kind, ref),
         abort,
         onInjected: (f) => {
+          load?.mark('chaos');
           audit({ event: 'fault-injected', what: `${f.kind} on ${f.target}` });
           reporters.emit('onFaultInjected', f);
         },
@@ -230,6 +242,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
           return veto ? `time window: ${veto}` : undefined;
         },
       });
+      load?.mark('recovery');
     }
 
     enter('rollbacks');
@@ -269,6 +282,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
       }
     }
   } finally {
+    loadRecord = await load?.stop();
+    if (loadRecord?.error) reasons.push(`load: ${loadRecord.error}`);
     stopGuardrails();
     clearTimeout(maxTimer);
     options.signal?.removeEventListener('abort', onExternal);
@@ -282,7 +297,9 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
 
   enter('report');
   const recovery = analyzeServices({ services: watchedServices, samples: ts.samples(), faults, events: serviceEvents, sustained, expectation: experiment.recovery });
-  const verdicts = [...before, ...during, ...recoveryChecks(recovery, sustained, ts.now()), ...after];
+  const slos = loadRecord ? evaluateSlos(experiment.slos, loadRecord, ts.now()) : [];
+  for (const check of slos) reporters.emit('onCheck', check);
+  const verdicts = [...before, ...during, ...recoveryChecks(recovery, sustained, ts.now()), ...after, ...slos];
   const status = decideStatus({ aborted: run.signal.aborted, faults, verdicts, steadyBefore });
   if (status === 'deviated') reasons.push(...verdicts.filter((v) => !v.ok).map((v) => `${v.name}: observed ${v.observed}; expected ${v.expected}`));
   if (status === 'revert-failed') reasons.push(...faults.filter((f) => f.status === 'revert-failed').map((f) => `could not revert ${f.kind} on ${f.target}: ${f.error}`));
@@ -312,7 +329,10 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
     verdicts,
     timeSeries: ts.samples(),
     experiment,
+    system: systemGraph(loaded.system.system.services),
+    ...(loadRecord ? { load: loadRecord } : {}),
   };
+  journal.analysis = analyzeJournal(journal);
   audit({ event: 'run-end', what: experiment.title, outcome: status, ...(journal.reasons.length ? { detail: journal.reasons.join('; ').slice(0, 500) } : {}) });
   await auditChain;
   await reporters.end(journal);

@@ -7,6 +7,9 @@ import { z } from 'zod';
 import type { FaultKind } from '../../faults/types.js';
 import { duration, exactlyOneCall, expectation, probeCall } from './common.js';
 import { DEFAULT_GUARDRAILS, guardrailsSchema, type Guardrails } from './guardrails.js';
+import { loadSchema, slosSchema } from './load.js';
+import type { LoadSpec } from '../../load/spec.js';
+import type { Slo } from '../../observe/slo.js';
 
 export const targetRef = z
   .union([
@@ -92,6 +95,8 @@ export function experimentSchema(step: z.ZodType) {
       recovery: recoveryExpectation.optional(),
       maxDuration: duration.default(600_000).describe('Abort the run if it lasts longer than this'),
       guardrails: guardrailsSchema.default(DEFAULT_GUARDRAILS),
+      load: loadSchema.optional().describe('Traffic during the whole run: the built-in generator or an external tool'),
+      slos: slosSchema,
     })
     .describe('faultline experiment');
 }
@@ -132,6 +137,8 @@ export interface Experiment {
   recovery?: RecoveryExpectation;
   maxDuration: number;
   guardrails: Guardrails;
+  load?: LoadSpec;
+  slos: Slo[];
 }
 
 /** What a TypeScript experiment file exports: the input shape (durations may be strings). */

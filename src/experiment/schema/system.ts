@@ -51,6 +51,7 @@ export const service = z
     dependsOn: z.array(name).default([]),
     critical: z.boolean().default(false),
     proxies: z.array(proxyDecl).default([]),
+    ports: z.array(z.number().int().min(1).max(65535)).min(1).optional().describe('Ports the service listens on: what linux network faults match in its network namespace (default: its health check\'s port)'),
   })
   .superRefine((svc, ctx) => {
     const targets = (['process', 'pid', 'pidFile', 'match', 'endpoint'] as const).filter((k) => svc[k] !== undefined);

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The proxy benchmark: direct vs haproxy vs a bare Node pipe vs faultline's proxy, on loopback.
+# Installs what it needs from Debian when missing (as root), then runs bench/proxy/run.ts.
+#   bash bench/proxy/run.sh [--seconds 3] [--rounds 3]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v haproxy >/dev/null || need+=(haproxy)
+command -v nginx >/dev/null || need+=(nginx-light)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "missing: ${need[*]} (apt-get install -y ${need[*]})" >&2
+    exit 1
+  fi
+fi
+# faultline's proxy runs as plain JS, as the installed CLI does (tsx's loader would add GC work).
+bundle="$(mktemp -d)/faultline-proxy.mjs"
+if node_modules/.bin/esbuild bench/proxy/faultline-proxy.ts --bundle --platform=node --format=esm --outfile="$bundle" --log-level=warning; then
+  export FAULTLINE_BENCH_PROXY="$bundle"
+fi
+node --import tsx bench/proxy/run.ts "$@"

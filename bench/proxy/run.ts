@@ -1,0 +1,290 @@
+/**
+ * The proxy benchmark (see bench/RESULTS.md). Side by side against one nginx on loopback:
+ * direct, haproxy (TCP mode, nbthread 1), a bare Node pipe, faultline's proxy with no toxic, with
+ * a 0 ms latency toxic, and on its `net` fallback. Rounds are interleaved and the median is kept,
+ * because this machine is shared. Then accuracy: a 100 ms latency toxic and bandwidth toxics.
+ *
+ *   bash bench/proxy/run.sh [--seconds 3] [--rounds 3] [--json out.json]
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+};
+const SECONDS = Number(arg('seconds', '3'));
+const ROUNDS = Number(arg('rounds', '3'));
+const JSON_OUT = arg('json', '');
+
+const children: ChildProcess[] = [];
+const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'faultline-bench-'));
+/** Stops what this script started: SIGTERM first (nginx's master then stops its worker), SIGKILL after 3 s. */
+async function stopAll(): Promise<void> {
+  const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const c of alive) c.kill('SIGTERM');
+  await Promise.race([Promise.all(alive.map((c) => new Promise((r) => c.once('close', r)))), sleep(3000)]);
+  for (const c of alive) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+}
+process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitPort(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(50);
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+function start(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+// ------------------------------------------------------------------ subjects
+interface Subject {
+  name: string;
+  port: number;
+  pid: number | undefined;
+}
+
+/**
+ * faultline's proxy as a subject: the bundle run.sh builds (plain JS, as the installed CLI runs
+ * it), else the TypeScript through tsx (whose loader adds garbage-collection work: slower).
+ */
+function faultlineProxy(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const bundle = process.env.FAULTLINE_BENCH_PROXY;
+  const argv = bundle ? [bundle, ...args] : ['--import', 'tsx', join(HERE, 'faultline-proxy.ts'), ...args];
+  return start(process.execPath, argv, env);
+}
+
+/** CPU time (ms) a process and its children (nginx's worker) have used. */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const ticks = (p: number): number => {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const own = Number(fields[11]) + Number(fields[12]);
+      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      return own + children.reduce((sum, c) => sum + ticks(c), 0);
+    } catch {
+      return 0;
+    }
+  };
+  return ticks(pid) * 10; // USER_HZ = 100
+}
+
+async function startSubjects(): Promise<{ subjects: Subject[]; nginx: number }> {
+  const nginx = await freePort();
+  const big = join(dir, 'big.bin');
+  writeFileSync(big, Buffer.alloc(64 * 1024 * 1024, 7), { mode: 0o644 });
+  chmodSync(dir, 0o755); // nginx's workers run as nobody
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/nginx-error.log;
+events { worker_connections 8192; }
+http { access_log off; sendfile on; keepalive_requests 10000000;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  server { listen 127.0.0.1:${nginx} backlog=8192;
+    location = /small { return 200 "hello\\n"; }
+    location = /big { alias ${big}; } } }
+`,
+  );
+  const nginxProcess = start('nginx', ['-c', join(dir, 'nginx.conf')]);
+  const haproxy = await freePort();
+  writeFileSync(
+    join(dir, 'haproxy.cfg'),
+    `global\n  nbthread 1\n  maxconn 8000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nlisten bench\n  bind 127.0.0.1:${haproxy}\n  server s 127.0.0.1:${nginx}\n`,
+  );
+  const haproxyProcess = start('haproxy', ['-db', '-f', join(dir, 'haproxy.cfg')]);
+  const bare = await freePort();
+  const bareProcess = start(process.execPath, [join(HERE, 'bare-pipe.mjs'), String(bare), String(nginx)]);
+  const faultline = await freePort();
+  const latency0 = await freePort();
+  const net = await freePort();
+  const subjects: Subject[] = [
+    { name: 'direct', port: nginx, pid: nginxProcess.pid },
+    { name: 'haproxy', port: haproxy, pid: haproxyProcess.pid },
+    { name: 'bare Node pipe', port: bare, pid: bareProcess.pid },
+    { name: 'faultline, no toxic', port: faultline, pid: faultlineProxy([String(faultline), String(nginx)]).pid },
+    { name: 'faultline, 0 ms latency toxic', port: latency0, pid: faultlineProxy([String(latency0), String(nginx), JSON.stringify({ type: 'latency', attributes: { latency: 0 } })]).pid },
+    { name: 'faultline, net fallback, no toxic', port: net, pid: faultlineProxy([String(net), String(nginx)], { FAULTLINE_PROXY_NET: '1' }).pid },
+  ];
+  for (const s of subjects) await waitPort(s.port);
+  return { subjects, nginx };
+}
+
+// ------------------------------------------------------------------ wrk
+function toMicros(text: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(text.trim());
+  if (!m) return NaN;
+  return Number(m[1]) * { us: 1, ms: 1000, s: 1_000_000 }[m[2] as 'us' | 'ms' | 's'];
+}
+
+function toMB(text: string): number {
+  const m = /^([\d.]+)(B|KB|MB|GB)$/.exec(text.trim());
+  if (!m) return NaN;
+  return Number(m[1]) * { B: 1e-6, KB: 1 / 1024, MB: 1, GB: 1024 }[m[2] as 'B' | 'KB' | 'MB' | 'GB'];
+}
+
+async function wrk(args: string[]): Promise<string> {
+  const { stdout } = await run('wrk', ['-t1', `-d${SECONDS}s`, ...args], { maxBuffer: 1 << 20 });
+  return stdout;
+}
+
+const requests = (out: string) => Number(/(\d+) requests in/.exec(out)![1]);
+const rate = (out: string) => Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]);
+
+/** Each returns its figures, plus the subject's CPU µs per request (or per MB for bulk): robust when the machine is shared. */
+const metrics = {
+  latency: async (s: Subject) => {
+    const out = await wrk(['-c1', '--latency', `http://127.0.0.1:${s.port}/small`]);
+    return { p50: toMicros(/ 50%\s+(\S+)/.exec(out)![1]!), p99: toMicros(/ 99%\s+(\S+)/.exec(out)![1]!) };
+  },
+  rps: async (s: Subject) => {
+    const before = cpuMs(s.pid);
+    const out = await wrk(['-c32', `http://127.0.0.1:${s.port}/small`]);
+    return { rps: rate(out), rpsCpu: ((cpuMs(s.pid) - before) * 1000) / requests(out) };
+  },
+  bulk: async (s: Subject) => {
+    const before = cpuMs(s.pid);
+    const mbps = toMB(/Transfer\/sec:\s+(\S+)/.exec(await wrk(['-c1', `http://127.0.0.1:${s.port}/big`]))![1]!);
+    return { mbps, mbCpu: ((cpuMs(s.pid) - before) * 1000) / (mbps * SECONDS) };
+  },
+  conns: async (s: Subject) => {
+    const before = cpuMs(s.pid);
+    const out = await wrk(['-c32', '-H', 'Connection: close', `http://127.0.0.1:${s.port}/small`]);
+    return { cps: rate(out), connCpu: ((cpuMs(s.pid) - before) * 1000) / requests(out) };
+  },
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+// ------------------------------------------------------------------ accuracy
+function onceData(s: Socket): Promise<void> {
+  return new Promise((resolve) => s.once('data', () => resolve()));
+}
+
+/** Median round trip of a small keep-alive request (µs). */
+async function medianRtt(port: number, samples: number): Promise<number> {
+  const s = connect(port, '127.0.0.1');
+  await new Promise((r) => s.once('connect', r));
+  s.setNoDelay(true);
+  const times: number[] = [];
+  for (let i = 0; i < samples + 3; i++) {
+    const t = performance.now();
+    const got = onceData(s);
+    s.write('GET /small HTTP/1.1\r\nHost: x\r\n\r\n');
+    await got;
+    if (i >= 3) times.push((performance.now() - t) * 1000);
+  }
+  s.destroy();
+  return median(times);
+}
+
+async function latencyAccuracy(nginx: number): Promise<{ direct: number; proxied: number; added: number }> {
+  const port = await freePort();
+  faultlineProxy([String(port), String(nginx), JSON.stringify({ type: 'latency', attributes: { latency: 100 } })]);
+  await waitPort(port);
+  const direct = await medianRtt(nginx, 50);
+  const proxied = await medianRtt(port, 50);
+  return { direct, proxied, added: (proxied - direct) / 1000 };
+}
+
+async function bandwidthAccuracy(rateKB: number, bytes: number): Promise<{ rateKB: number; measuredKB: number; error: number }> {
+  const source = createServer((s) => {
+    s.on('error', () => undefined);
+    s.end(Buffer.alloc(bytes, 1));
+  });
+  await new Promise<void>((r) => source.listen(0, '127.0.0.1', r));
+  const port = await freePort();
+  faultlineProxy([String(port), String((source.address() as AddressInfo).port), JSON.stringify({ type: 'bandwidth', attributes: { rate: rateKB } })]);
+  await waitPort(port);
+  const s = connect(port, '127.0.0.1');
+  let first = 0;
+  let got = 0;
+  await new Promise<void>((resolve) => {
+    s.on('data', (d: Buffer) => {
+      if (first === 0) first = performance.now();
+      got += d.length;
+    });
+    s.on('end', () => resolve());
+  });
+  const seconds = (performance.now() - first) / 1000;
+  source.close();
+  const measuredKB = got / 1000 / seconds;
+  return { rateKB, measuredKB, error: measuredKB / rateKB - 1 };
+}
+
+// ------------------------------------------------------------------ main
+const { subjects, nginx } = await startSubjects();
+type Row = Record<string, number[]>;
+const results = new Map<string, Row>(subjects.map((s) => [s.name, {}]));
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const [metric, measure] of Object.entries(metrics)) {
+    for (const s of subjects) {
+      const values = await measure(s);
+      const row = results.get(s.name)!;
+      for (const [k, v] of Object.entries(values)) (row[k] ??= []).push(v);
+      process.stderr.write(`round ${round} ${metric} ${s.name}: ${JSON.stringify(values)}\n`);
+    }
+  }
+}
+
+const med = (name: string, key: string) => median(results.get(name)![key]!);
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const d = (k: string) => med('direct', k);
+const h = (k: string) => med('haproxy', k);
+const x = (v: number, base: number) => fmt(v / base, 2);
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${fmt(v)}`;
+const lines = [
+  `| subject | p50 µs (added) | p99 µs (added) | small req/s (x direct, x haproxy) | bulk MB/s (x haproxy) | new conn/s (x direct, x haproxy) |`,
+  `|---|---|---|---|---|---|`,
+];
+const cpuLines = [`| subject | CPU µs per small request (x haproxy) | CPU µs per bulk MB (x haproxy) | CPU µs per new connection (x haproxy) |`, `|---|---|---|---|`];
+for (const s of subjects) {
+  const n = s.name;
+  const direct = n === 'direct';
+  lines.push(
+    `| ${n} | ${fmt(med(n, 'p50'))}${direct ? '' : ` (${signed(med(n, 'p50') - d('p50'))})`} | ${fmt(med(n, 'p99'))}${direct ? '' : ` (${signed(med(n, 'p99') - d('p99'))})`} | ${fmt(med(n, 'rps'))} (${x(med(n, 'rps'), d('rps'))}, ${x(med(n, 'rps'), h('rps'))}) | ${fmt(med(n, 'mbps'))} (${x(med(n, 'mbps'), h('mbps'))}) | ${fmt(med(n, 'cps'))} (${x(med(n, 'cps'), d('cps'))}, ${x(med(n, 'cps'), h('cps'))}) |`,
+  );
+  cpuLines.push(`| ${n} | ${fmt(med(n, 'rpsCpu'), 1)} (${x(med(n, 'rpsCpu'), h('rpsCpu'))}) | ${fmt(med(n, 'mbCpu'), 2)} (${x(med(n, 'mbCpu'), h('mbCpu'))}) | ${fmt(med(n, 'connCpu'), 1)} (${x(med(n, 'connCpu'), h('connCpu'))}) |`);
+}
+process.stdout.write(
+  `\n${SECONDS} s per measurement, median of ${ROUNDS} interleaved rounds, wrk -t1 (latency: -c1; req/s and new conn/s: -c32; bulk: -c1, 64 MiB file); subject: ${process.env.FAULTLINE_BENCH_PROXY ? 'bundled JS' : 'tsx'}\n\n${lines.join('\n')}\n\nCPU used by the subject itself (all its threads; direct = nginx), per unit of work:\n\n${cpuLines.join('\n')}\n`,
+);
+
+const latency = await latencyAccuracy(nginx);
+const bw = [await bandwidthAccuracy(1000, 3_000_000), await bandwidthAccuracy(10_000, 20_000_000)];
+process.stdout.write(
+  `\nAccuracy: 100 ms latency toxic adds ${fmt(latency.added, 2)} ms at the median (direct ${fmt(latency.direct)} µs, proxied ${fmt(latency.proxied)} µs, 50 requests)\n` +
+    bw.map((b) => `Bandwidth toxic ${fmt(b.rateKB)} KB/s: measured ${fmt(b.measuredKB)} KB/s (${b.error >= 0 ? '+' : ''}${fmt(b.error * 100, 1)}%)`).join('\n') +
+    '\n',
+);
+if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, results: Object.fromEntries(results), latency, bandwidth: bw }, null, 2));
+await stopAll();
+process.exit(0);

@@ -1,0 +1,388 @@
+/**
+ * faultline's HTTP load generator, on undici `Client`s (one per connection).
+ *
+ * Closed model: every connection keeps `pipelining` requests in flight; each response sends the
+ * next request at once. Open model: requests are due at fixed intervals (1/rate) from the start;
+ * each goes out on a free connection (opening one, up to `connections`), or waits in a backlog
+ * for the next connection to free up. Latency is always measured from the request's INTENDED
+ * send time, so a server that stalls is charged for the requests it made wait (no coordinated
+ * omission), and a request that leaves LATE_MS or more after its time counts as late.
+ *
+ * Hot path: one reusable handler object per in-flight slot (undici's raw handler callbacks, which
+ * skip response header parsing), plain-number counters, one HDR histogram per bucket. Nothing here
+ * allocates per request beyond undici's own Request.
+ */
+import { Client, type Dispatcher } from 'undici';
+import type { LoadRecord } from '../journal/types.js';
+import { prepareMix } from './mix.js';
+import { LoadRecorder } from './recorder.js';
+import { LATE_MS, type BuiltinLoadSpec } from './spec.js';
+import type { LoadPhaseName, LoadProgress, LoadRun, LoadTotals, StartLoadOptions } from './types.js';
+
+/** A connection whose request failed without a response waits this long before its next one, so a refused port does not spin. */
+const ERROR_PAUSE_MS = 10;
+/** No response yet and this many connection errors: the target is unreachable, and the load stops with an error. */
+const UNREACHABLE_AFTER = 3;
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'connect-timeout']);
+/** After stop(), how long requests in flight may take to finish before they are cut off (and not counted). */
+const MAX_DRAIN_MS = 2000;
+/** Open model: requests waiting for a connection beyond this many are not queued but counted as never sent (bounds memory at rates far out of reach). */
+const MAX_BACKLOG = 1_000_000;
+
+/** One in-flight request at a time; undici calls it as the request's handler, and it is reused for the next. */
+class Slot {
+  /** performance.now() the latency counts from. */
+  from = 0;
+  status = 0;
+  readonly retry: () => void;
+
+  constructor(
+    readonly engine: BuiltinLoad,
+    readonly client: Client,
+  ) {
+    this.retry = () => engine.next(this, performance.now());
+  }
+
+  onConnect(): void {}
+
+  onHeaders(status: number): boolean {
+    this.status = status;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.engine.bytes += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.engine.onResponse(this);
+  }
+
+  onError(err: Error): void {
+    this.engine.onFailure(this, err);
+  }
+
+  onUpgrade(): void {}
+}
+
+export class BuiltinLoad implements LoadRun {
+  bytes = 0;
+  readonly ended: Promise<void>;
+
+  readonly #spec: BuiltinLoadSpec;
+  readonly #origin: string;
+  readonly #mix;
+  #mixPos = 0;
+  readonly #recorder: LoadRecorder;
+  readonly #runNow: () => number;
+  readonly #onBucket: StartLoadOptions['onBucket'];
+  readonly #signal: AbortSignal | undefined;
+  readonly #clients: Client[] = [];
+  readonly #free: Slot[] = [];
+  #backlog: number[] = [];
+  #backlogHead = 0;
+
+  readonly #open: boolean;
+  /** Open model: requests per ms. */
+  readonly #ratePerMs: number;
+  readonly #startPerf: number;
+  readonly #startT: number;
+  readonly #endPerf: number;
+  /** Open model: how many requests the whole duration holds (Infinity without a duration). */
+  readonly #due: number;
+  #scheduled = 0;
+
+  #inFlight = 0;
+  #sent = 0;
+  #late = 0;
+  #notSent = 0;
+  #responses = 0;
+  #connectFailures = 0;
+  #generating = true;
+  #closed = false;
+  #endPerfActual = 0;
+  #error: string | undefined;
+  #tickTimer: NodeJS.Timeout | undefined;
+  #rotateTimer: NodeJS.Timeout | undefined;
+  #bucketIndex = 0;
+  #last: LoadProgress['last'];
+  #resolveEnded!: () => void;
+  #drained: (() => void) | undefined;
+  #stopping: Promise<LoadRecord> | undefined;
+  #totals: LoadTotals | undefined;
+
+  constructor(spec: BuiltinLoadSpec, options: StartLoadOptions = {}) {
+    this.#spec = spec;
+    const url = new URL(spec.url);
+    this.#origin = url.origin;
+    this.#mix = prepareMix(spec.requests);
+    this.#startPerf = performance.now();
+    const now = options.now;
+    this.#runNow = now ?? (() => performance.now() - this.#startPerf);
+    this.#startT = this.#runNow();
+    this.#onBucket = options.onBucket;
+    this.#recorder = new LoadRecorder({ okStatus: spec.okStatus, startT: this.#startT });
+    this.#open = spec.rate !== undefined;
+    this.#ratePerMs = (spec.rate ?? 0) / 1000;
+    this.#endPerf = spec.durationMs !== undefined ? this.#startPerf + spec.durationMs : Infinity;
+    this.#due = spec.durationMs !== undefined ? Math.max(1, Math.round(spec.durationMs * this.#ratePerMs)) : Infinity;
+    this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
+    this.#signal = options.signal;
+    this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
+    if (this.#signal?.aborted) {
+      this.#endGeneration();
+      return;
+    }
+    this.#scheduleRotation();
+    if (this.#open) this.#tick();
+    else this.#startClosed();
+  }
+
+  // ---- hot path ----
+
+  onResponse(slot: Slot): void {
+    if (this.#closed) return;
+    const now = performance.now();
+    this.#inFlight--;
+    this.#responses++;
+    this.#recorder.response(slot.status, now - slot.from);
+    this.next(slot, now);
+  }
+
+  onFailure(slot: Slot, err: Error): void {
+    if (this.#closed) return;
+    this.#inFlight--;
+    const code = errorCode(err);
+    this.#recorder.failure(code);
+    if (this.#responses === 0 && CONNECT_ERRORS.has(code) && ++this.#connectFailures >= UNREACHABLE_AFTER) {
+      this.#fail(`cannot reach ${this.#spec.url}: ${describeCode(code)}`);
+      return;
+    }
+    if (this.#generating) setTimeout(slot.retry, ERROR_PAUSE_MS);
+    else this.#checkDrained();
+  }
+
+  /** The slot is free at `now`: give it the next request, or park it. */
+  next(slot: Slot, now: number): void {
+    if (!this.#generating) {
+      this.#checkDrained();
+      return;
+    }
+    if (this.#open) {
+      if (this.#backlogHead < this.#backlog.length) {
+        const intended = this.#backlog[this.#backlogHead++]!;
+        if (this.#backlogHead > 1024 && this.#backlogHead * 2 > this.#backlog.length) {
+          this.#backlog = this.#backlog.slice(this.#backlogHead);
+          this.#backlogHead = 0;
+        }
+        if (now - intended >= LATE_MS) this.#late++;
+        this.#send(slot, intended);
+      } else {
+        this.#free.push(slot);
+      }
+      return;
+    }
+    if (now >= this.#endPerf) {
+      this.#endGeneration();
+      return;
+    }
+    this.#send(slot, now);
+  }
+
+  #send(slot: Slot, from: number): void {
+    const mix = this.#mix;
+    const options = mix.options[mix.order[this.#mixPos]!]!;
+    if (++this.#mixPos === mix.order.length) this.#mixPos = 0;
+    slot.from = from;
+    slot.status = 0;
+    this.#inFlight++;
+    this.#sent++;
+    slot.client.dispatch(options, slot as Dispatcher.DispatchHandler);
+  }
+
+  /** Open model: send every request whose time has come, then sleep until the next one. */
+  #tick = (): void => {
+    this.#tickTimer = undefined;
+    if (!this.#generating) return;
+    const now = performance.now();
+    const due = Math.min(this.#due, Math.floor((Math.min(now, this.#endPerf) - this.#startPerf) * this.#ratePerMs) + 1);
+    while (this.#scheduled < due) {
+      const intended = this.#startPerf + this.#scheduled / this.#ratePerMs;
+      this.#scheduled++;
+      this.#launch(intended, now);
+      if (!this.#generating) return;
+    }
+    if (this.#scheduled >= this.#due || now >= this.#endPerf) {
+      this.#endGeneration();
+      return;
+    }
+    const nextAt = this.#startPerf + this.#scheduled / this.#ratePerMs;
+    this.#tickTimer = setTimeout(this.#tick, Math.max(1, nextAt - performance.now()));
+  };
+
+  #launch(intended: number, now: number): void {
+    let slot = this.#free.pop();
+    if (slot === undefined && this.#clients.length < this.#spec.connections) slot = this.#connect();
+    if (slot === undefined) {
+      if (this.#backlog.length - this.#backlogHead < MAX_BACKLOG) this.#backlog.push(intended);
+      else this.#notSent++;
+      return;
+    }
+    if (now - intended >= LATE_MS) this.#late++;
+    this.#send(slot, intended);
+  }
+
+  // ---- connections ----
+
+  /** Opens a connection; returns one of its slots and parks the others. */
+  #connect(): Slot {
+    const { pipelining, timeoutMs } = this.#spec;
+    const client = new Client(this.#origin, { pipelining, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
+    this.#clients.push(client);
+    for (let i = 1; i < pipelining; i++) this.#free.push(new Slot(this, client));
+    return new Slot(this, client);
+  }
+
+  #startClosed(): void {
+    const now = performance.now();
+    for (let c = 0; c < this.#spec.connections && this.#generating; c++) {
+      const first = this.#connect();
+      const parked = this.#free.splice(0);
+      this.#send(first, now);
+      for (const slot of parked) if (this.#generating) this.#send(slot, now);
+    }
+    if (this.#endPerf !== Infinity) this.#tickTimer = setTimeout(() => this.#endGeneration(), this.#endPerf - now);
+  }
+
+  // ---- time series ----
+
+  #scheduleRotation(): void {
+    const nextAt = this.#startPerf + (this.#bucketIndex + 1) * this.#spec.intervalMs;
+    this.#rotateTimer = setTimeout(this.#rotate, Math.max(1, nextAt - performance.now()));
+  }
+
+  #rotate = (): void => {
+    this.#bucketIndex++;
+    this.#emit(this.#recorder.rotate(this.#runNow()));
+    if (!this.#closed) this.#scheduleRotation();
+  };
+
+  #emit(bucket: LoadProgress['last']): void {
+    if (!bucket) return;
+    this.#last = bucket;
+    this.#onBucket?.(bucket);
+  }
+
+  // ---- control ----
+
+  mark(phase: LoadPhaseName): void {
+    if (this.#closed || phase === this.#recorder.phase) return;
+    this.#emit(this.#recorder.mark(phase, this.#runNow()));
+  }
+
+  progress(): LoadProgress {
+    return {
+      elapsedMs: performance.now() - this.#startPerf,
+      requests: this.#recorder.requests,
+      errors: this.#recorder.errors,
+      late: this.#late,
+      phase: this.#recorder.phase,
+      ...(this.#last ? { last: this.#last } : {}),
+    };
+  }
+
+  totals(): LoadTotals | undefined {
+    return this.#totals;
+  }
+
+  #onAbort = (): void => this.#endGeneration();
+
+  #fail(message: string): void {
+    this.#error ??= message;
+    this.#endGeneration();
+  }
+
+  #endGeneration(): void {
+    if (!this.#generating) return;
+    this.#generating = false;
+    this.#endPerfActual = performance.now();
+    clearTimeout(this.#tickTimer);
+    this.#notSent += this.#backlog.length - this.#backlogHead;
+    this.#backlog = [];
+    this.#backlogHead = 0;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#resolveEnded();
+    this.#checkDrained();
+  }
+
+  #checkDrained(): void {
+    if (this.#inFlight === 0) this.#drained?.();
+  }
+
+  stop(): Promise<LoadRecord> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<LoadRecord> {
+    this.#endGeneration();
+    if (this.#inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.#drained = resolve;
+        timer = setTimeout(resolve, Math.min(this.#spec.timeoutMs, MAX_DRAIN_MS));
+      });
+      clearTimeout(timer);
+    }
+    this.#closed = true;
+    clearTimeout(this.#rotateTimer);
+    const endT = this.#runNow();
+    const { phases, buckets, total } = this.#recorder.finish(endT);
+    this.#emit(buckets.at(-1));
+    await Promise.all(this.#clients.map((c) => c.destroy().catch(() => undefined)));
+
+    const activeMs = Math.max(1, this.#endPerfActual - this.#startPerf);
+    this.#totals = { ...total, sent: this.#sent, notSent: this.#notSent, bytes: this.bytes };
+    const record: LoadRecord = { tool: 'builtin', phases, buckets };
+    if (this.#open) {
+      record.requestedRate = this.#spec.rate!;
+      record.achievedRate = Math.round((this.#sent / activeMs) * 10_000) / 10;
+      record.lateRequests = this.#late;
+    } else {
+      record.achievedRate = Math.round((this.#recorder.requests / activeMs) * 10_000) / 10;
+    }
+    if (this.#error !== undefined) record.error = this.#error;
+    return record;
+  }
+}
+
+/** A short, stable name for why a request got no response. */
+export function errorCode(err: Error & { code?: string; errors?: { code?: string }[] }): string {
+  const code = err.code ?? err.errors?.find((e) => e.code)?.code;
+  switch (code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return 'timeout';
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'connect-timeout';
+    case 'UND_ERR_SOCKET':
+      return 'socket-closed';
+    case undefined:
+      return err.name || 'error';
+    default:
+      return code.startsWith('UND_ERR_') ? code.slice('UND_ERR_'.length).toLowerCase().replace(/_/g, '-') : code;
+  }
+}
+
+function describeCode(code: string): string {
+  const words: Record<string, string> = {
+    ECONNREFUSED: 'connection refused, nothing listens there',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host name lookup failed',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    'connect-timeout': 'connection timed out',
+  };
+  return `${words[code] ?? code} (${code})`;
+}

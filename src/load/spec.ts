@@ -1,0 +1,76 @@
+/**
+ * What a load run is asked to do. The experiment schema (experiment/schema/load.ts) and the
+ * `faultline load` command both produce these shapes, with durations in ms and defaults filled.
+ */
+import type { StatusMatch } from './status.js';
+
+/** One kind of request in the mix. `path` is relative to the load's URL origin. */
+export interface LoadRequest {
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Relative share of the mix (an integer >= 1). */
+  weight: number;
+}
+
+/** faultline's own generator. */
+export interface BuiltinLoadSpec {
+  /** The origin every request goes to, with the default path: http://host:port/path. */
+  url: string;
+  /** Open model: requests per second at fixed intervals. Absent: closed model. */
+  rate?: number;
+  /** Closed model: connections each keeping `pipelining` requests in flight. Open model: the most connections to open. */
+  connections: number;
+  pipelining: number;
+  /** Absent: until stop() is called (or the signal aborts). */
+  durationMs?: number;
+  /** Per request; a request without a response by then is an error (`timeout`). */
+  timeoutMs: number;
+  /** Bucket length of the time series (1 s or finer). */
+  intervalMs: number;
+  /** Statuses that count as success (codes and classes such as "2xx"); anything else, and every request without a response, is an error. */
+  okStatus: StatusMatch[];
+  requests: LoadRequest[];
+}
+
+export type LoadFormat = 'k6' | 'artillery' | 'autocannon' | 'none';
+
+/** An external load tool run alongside the method. */
+export interface CommandLoadSpec {
+  /** A shell command (string) or argv (list). `{report}` is replaced by the report file path. */
+  command: string | string[];
+  /** Which adapter reads the tool's report. `none`: keep exit code and output only. */
+  format: LoadFormat;
+  /** Where the tool writes its report; absent: a temporary file (use `{report}` in the command), or the tool's standard output when the command has no `{report}`. */
+  report?: string;
+  /** Working directory (the experiment file's folder when run from an experiment). */
+  cwd?: string;
+  env?: Record<string, string>;
+  /** How long to wait for the tool to exit after stop() before it is killed (SIGINT first, then SIGKILL). */
+  graceMs: number;
+  /** Statuses that count as success (default 2xx and 3xx). */
+  okStatus?: StatusMatch[];
+  /** Bucket length when the tool reports each request (k6 --out json). Default 1 s. */
+  intervalMs?: number;
+}
+
+export type LoadSpec = BuiltinLoadSpec | CommandLoadSpec;
+
+export function isCommandSpec(spec: LoadSpec): spec is CommandLoadSpec {
+  return 'command' in spec;
+}
+
+export const LOAD_DEFAULTS = {
+  /** Closed model without --connections; open model: the most connections. */
+  connections: 10,
+  openConnections: 256,
+  pipelining: 1,
+  timeoutMs: 10_000,
+  intervalMs: 1000,
+  graceMs: 10_000,
+  okStatus: ['2xx', '3xx'] as StatusMatch[],
+} as const;
+
+/** A request is late when it leaves this long or more after its intended send time (open model). */
+export const LATE_MS = 10;

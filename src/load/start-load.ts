@@ -1,0 +1,27 @@
+/** One entry point for the runner and the CLI: the built-in generator or an external tool, by the spec's shape. */
+import type { LoadRecord } from '../journal/types.js';
+import { CommandLoad } from './command-load.js';
+import { BuiltinLoad } from './engine.js';
+import { isCommandSpec, type LoadSpec } from './spec.js';
+import type { LoadRun, StartLoadOptions } from './types.js';
+
+/** Starts the load now. Never throws: a load that cannot start gives a record with `error` from stop(). */
+export function startLoad(spec: LoadSpec, options: StartLoadOptions = {}): LoadRun {
+  try {
+    return isCommandSpec(spec) ? new CommandLoad(spec, options) : new BuiltinLoad(spec, options);
+  } catch (err) {
+    return failedLoad(isCommandSpec(spec) ? 'command' : 'builtin', `the load could not start: ${(err as Error).message}`, options);
+  }
+}
+
+function failedLoad(tool: string, error: string, options: StartLoadOptions): LoadRun {
+  const t = options.now?.() ?? 0;
+  const record: LoadRecord = { tool, phases: [], buckets: [], error };
+  return {
+    mark: () => undefined,
+    ended: Promise.resolve(),
+    progress: () => ({ elapsedMs: 0, requests: 0, errors: 0, late: 0, phase: 'baseline' }),
+    stop: () => Promise.resolve(record),
+    totals: () => ({ startT: t, endT: t, requests: 0, errors: 0, rps: 0, errorRate: null, availability: null, latencyMs: null, statusCodes: {}, sent: 0, notSent: 0, bytes: 0 }),
+  };
+}

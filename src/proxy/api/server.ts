@@ -1,0 +1,198 @@
+/**
+ * The HTTP API of `faultline proxy`, compatible with Toxiproxy's (same routes, JSON shapes,
+ * status codes and error bodies `{ "error", "status" }`), so Toxiproxy clients work unchanged:
+ *
+ *   GET  /version                        GET/POST /proxies           POST /populate   POST /reset
+ *   GET/POST/PATCH/DELETE /proxies/{p}   GET/POST /proxies/{p}/toxics
+ *   GET/POST/PATCH/DELETE /proxies/{p}/toxics/{t}
+ *
+ * Additions: `GET /metrics` (Prometheus text), `POST /heartbeat` (the dead-man's switch, see
+ * collection.ts), toxic types of faultline's own, and `ttl`/`owner` on toxics. Like Toxiproxy, it
+ * refuses requests from browsers (a web page must not be able to drive it).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseHostPort, resolveHost } from '../address.js';
+import { ApiError, ProxyCollection, proxyJson } from '../collection.js';
+import { formatHostPort } from '../endpoint.js';
+import { toxicJson } from '../toxic.js';
+import { prometheusText } from './metrics.js';
+
+/** What GET /version reports: the Toxiproxy API version this server follows, marked as faultline's. */
+export const API_VERSION = '2.12.0+faultline';
+export const DEFAULT_API_LISTEN = '127.0.0.1:8474';
+const MAX_BODY = 1024 * 1024;
+
+export interface ProxyServerOptions {
+  /** `host:port` for the API (default 127.0.0.1:8474; port 0 picks one). */
+  listen?: string;
+  collection?: ProxyCollection;
+  log?: (message: string) => void;
+}
+
+export interface ProxyServer {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly collection: ProxyCollection;
+  /** Stops the API and every proxy. */
+  close(): Promise<void>;
+}
+
+export async function startProxyServer(options: ProxyServerOptions = {}): Promise<ProxyServer> {
+  const collection = options.collection ?? new ProxyCollection({ log: options.log });
+  const { host, port } = parseHostPort(options.listen ?? DEFAULT_API_LISTEN, 'API listen address');
+  const ip = await resolveHost(host, true);
+  const server = createServer((req, res) => {
+    handle(collection, req, res).catch((err: unknown) => {
+      const e = err instanceof ApiError ? err : new ApiError((err as Error).message, 500);
+      if (!res.headersSent) sendError(res, e);
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(`cannot listen on ${formatHostPort(ip, port)}: ${err.code === 'EADDRINUSE' ? 'address already in use (is another faultline proxy or Toxiproxy running?)' : err.message}`)),
+    );
+    server.listen(port, ip, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const url = `http://${formatHostPort(addr.address, addr.port)}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    collection,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        collection.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+const PROXY_PATH = /^\/proxies\/([^/]+)$/;
+const TOXICS_PATH = /^\/proxies\/([^/]+)\/toxics$/;
+const TOXIC_PATH = /^\/proxies\/([^/]+)\/toxics\/([^/]+)$/;
+
+async function handle(c: ProxyCollection, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
+    req.resume();
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+    return void res.end('User agent not allowed\n');
+  }
+  const path = new URL(req.url ?? '/', 'http://x').pathname.replace(/\/+$/, '') || '/';
+  const method = req.method ?? 'GET';
+  const body = method === 'POST' || method === 'PATCH' || method === 'PUT' ? await readJson(req) : (req.resume(), undefined);
+  const update = method === 'POST' || method === 'PATCH';
+  let m: RegExpExecArray | null;
+
+  if (path === '/version') return only(method, ['GET'], () => sendText(res, 200, `${JSON.stringify({ version: API_VERSION })}\n`, 'application/json;charset=utf-8'));
+  if (path === '/metrics') return only(method, ['GET'], () => sendText(res, 200, prometheusText(c.list()), 'text/plain; version=0.0.4; charset=utf-8'));
+  if (path === '/reset') return only(method, ['POST'], async () => (await c.reset(), sendEmpty(res)));
+  if (path === '/heartbeat') {
+    return only(method, ['POST'], () => {
+      const owner = headerText(req, 'x-faultline-owner') ?? (isObject(body) && typeof body.owner === 'string' ? body.owner : undefined);
+      sendJson(res, 200, { refreshed: c.heartbeat(owner) });
+    });
+  }
+  if (path === '/populate') {
+    return only(method, ['POST'], async () => {
+      try {
+        sendJson(res, 201, { proxies: (await c.populate(body)).map(proxyJson) });
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        sendJson(res, err.status, { error: err.message, status: err.status, proxies: null });
+      }
+    });
+  }
+  if (path === '/proxies') {
+    if (method === 'GET') return sendJson(res, 200, Object.fromEntries(c.list().map((p) => [p.name, proxyJson(p)])));
+    return only(method, ['POST'], async () => sendJson(res, 201, proxyJson(await c.create(body))));
+  }
+  if ((m = PROXY_PATH.exec(path))) {
+    const name = decode(m[1]!);
+    if (method === 'GET') return sendJson(res, 200, proxyJson(c.get(name)));
+    if (update) return sendJson(res, 200, proxyJson(await c.update(name, body)));
+    return only(method, ['DELETE'], () => (c.remove(name), sendEmpty(res)));
+  }
+  if ((m = TOXICS_PATH.exec(path))) {
+    const name = decode(m[1]!);
+    if (method === 'GET') return sendJson(res, 200, c.get(name).toxics.map(toxicJson));
+    return only(method, ['POST'], () => sendJson(res, 200, toxicJson(c.addToxic(name, body, extras(req)))));
+  }
+  if ((m = TOXIC_PATH.exec(path))) {
+    const [proxy, toxic] = [decode(m[1]!), decode(m[2]!)];
+    if (method === 'GET') return sendJson(res, 200, toxicJson(c.getToxic(proxy, toxic)));
+    if (update) return sendJson(res, 200, toxicJson(c.updateToxic(proxy, toxic, body)));
+    return only(method, ['DELETE'], () => (c.removeToxic(proxy, toxic), sendEmpty(res)));
+  }
+  throw new ApiError(`no route ${method} ${path}`, 404);
+
+  async function only(actual: string, allowed: string[], run: () => void | Promise<void>): Promise<void> {
+    if (!allowed.includes(actual)) throw new ApiError(`method ${actual} not allowed on ${path}`, 405);
+    await run();
+  }
+}
+
+function extras(req: IncomingMessage): { ttl?: number; owner?: string } {
+  const ttlText = headerText(req, 'x-faultline-ttl');
+  const ttl = ttlText !== undefined ? Number(ttlText) : undefined;
+  if (ttl !== undefined && !(Number.isInteger(ttl) && ttl > 0)) throw new ApiError('bad request body: X-Faultline-Ttl must be a positive whole number of milliseconds', 400);
+  const owner = headerText(req, 'x-faultline-owner');
+  return { ...(ttl !== undefined ? { ttl } : {}), ...(owner !== undefined ? { owner } : {}) };
+}
+
+function headerText(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError('bad path encoding', 400);
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new ApiError('bad request body: larger than 1 MiB', 400);
+    parts.push(chunk);
+  }
+  const text = Buffer.concat(parts).toString('utf8').trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ApiError(`bad request body: ${(err as Error).message}`, 400);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  sendText(res, status, JSON.stringify(body), 'application/json');
+}
+
+function sendError(res: ServerResponse, err: ApiError): void {
+  sendJson(res, err.status, { error: err.message, status: err.status });
+}
+
+function sendEmpty(res: ServerResponse): void {
+  res.writeHead(204);
+  res.end();
+}
+
+function sendText(res: ServerResponse, status: number, text: string, type: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

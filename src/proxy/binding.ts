@@ -1,0 +1,125 @@
+/**
+ * Node's own TCP handles (libuv `uv_tcp_t` wrappers), the layer `net.Socket` is built on.
+ *
+ * Why: a proxy pays for two sockets per connection, and `net.Socket` (a full Duplex stream with
+ * its buffering, events and per-read Buffers) costs more CPU per connection than the accept,
+ * connect, read, write and close syscalls themselves. Driving the handles directly, as `net`
+ * does internally, makes connection setup about 1.5x faster (see bench/RESULTS.md) and keeps the
+ * no-toxic path to one read and one write per chunk.
+ *
+ * `process.binding('tcp_wrap')` and `('stream_wrap')` are on Node's allow-list but deprecated for
+ * new code. If they are missing or change shape, `rawBinding()` returns undefined and the proxy
+ * uses `net` sockets instead (endpoint.ts), which behaves the same, only slower.
+ */
+
+/** A libuv TCP handle as Node's `tcp_wrap` exposes it. Return values are 0 or a negative errno. */
+export interface RawTcpHandle {
+  /** Must always be a function (Node asserts it). */
+  onread: (this: RawTcpHandle, buffer: ArrayBuffer | undefined) => void;
+  onconnection: ((err: number, handle?: RawTcpHandle) => void) | null;
+  readStart(): number;
+  readStop(): number;
+  writeBuffer(req: RawWriteReq, data: Uint8Array): number;
+  shutdown(req: RawShutdownReq): number;
+  close(callback?: () => void): void;
+  reset(callback?: () => void): number;
+  setNoDelay(enable: boolean): number;
+  bind(address: string, port: number): number;
+  bind6(address: string, port: number, flags: number): number;
+  listen(backlog: number): number;
+  connect(req: RawConnectReq, address: string, port: number): number;
+  connect6(req: RawConnectReq, address: string, port: number): number;
+  getsockname(out: { address?: string; port?: number; family?: string }): number;
+  getpeername(out: { address?: string; port?: number; family?: string }): number;
+  ref(): void;
+  unref(): void;
+}
+
+export interface RawWriteReq {
+  handle: RawTcpHandle;
+  oncomplete: (this: RawWriteReq, status: number) => void;
+  async: boolean;
+  buffer: Uint8Array | null;
+  owner: unknown;
+}
+
+export interface RawShutdownReq {
+  handle: RawTcpHandle;
+  oncomplete: (this: RawShutdownReq, status: number) => void;
+  owner: unknown;
+}
+
+export interface RawConnectReq {
+  oncomplete: (this: RawConnectReq, status: number) => void;
+  address: string;
+  port: number;
+  owner: unknown;
+}
+
+export interface RawBinding {
+  newSocket(): RawTcpHandle;
+  newServer(): RawTcpHandle;
+  newWriteReq(): RawWriteReq;
+  newShutdownReq(): RawShutdownReq;
+  newConnectReq(): RawConnectReq;
+  /** Bytes read (> 0), or a negative errno (UV_EOF at end of stream), for the read being delivered. */
+  readResult(): number;
+  readOffset(): number;
+  /** Whether the last writeBuffer() left data queued (the write completes later). */
+  lastWriteWasAsync(): boolean;
+}
+
+interface TcpWrapModule {
+  TCP: new (type: number) => RawTcpHandle;
+  TCPConnectWrap: new () => RawConnectReq;
+  constants: { SOCKET: number; SERVER: number };
+}
+
+interface StreamWrapModule {
+  WriteWrap: new () => RawWriteReq;
+  ShutdownWrap: new () => RawShutdownReq;
+  streamBaseState: Int32Array;
+  kReadBytesOrError: number;
+  kArrayBufferOffset: number;
+  kLastWriteWasAsync: number;
+}
+
+let cached: RawBinding | null | undefined;
+
+/** The raw TCP binding, or undefined when this Node does not offer it (or FAULTLINE_PROXY_NET=1 asks for `net`). */
+export function rawBinding(): RawBinding | undefined {
+  if (cached !== undefined) return cached ?? undefined;
+  cached = process.env.FAULTLINE_PROXY_NET === '1' ? null : load();
+  return cached ?? undefined;
+}
+
+function load(): RawBinding | null {
+  try {
+    const binding = (process as unknown as { binding(name: string): unknown }).binding;
+    if (typeof binding !== 'function') return null;
+    const tcp = binding.call(process, 'tcp_wrap') as TcpWrapModule;
+    const stream = binding.call(process, 'stream_wrap') as StreamWrapModule;
+    const { TCP, TCPConnectWrap, constants } = tcp;
+    const { WriteWrap, ShutdownWrap, streamBaseState: state, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync } = stream;
+    if (typeof TCP !== 'function' || typeof WriteWrap !== 'function' || !(state instanceof Int32Array)) return null;
+    if (![kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync].every(Number.isInteger)) return null;
+    const probe = new TCP(constants.SOCKET);
+    const ok = ['readStart', 'writeBuffer', 'shutdown', 'reset', 'connect', 'bind', 'listen', 'getsockname'].every(
+      (m) => typeof (probe as unknown as Record<string, unknown>)[m] === 'function',
+    );
+    probe.close();
+    if (!ok) return null;
+    return {
+      newSocket: () => new TCP(constants.SOCKET),
+      newServer: () => new TCP(constants.SERVER),
+      newWriteReq: () => new WriteWrap(),
+      newShutdownReq: () => new ShutdownWrap(),
+      newConnectReq: () => new TCPConnectWrap(),
+      readResult: () => state[kReadBytesOrError]!,
+      readOffset: () => state[kArrayBufferOffset]!,
+      lastWriteWasAsync: () => state[kLastWriteWasAsync] !== 0,
+    };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * One proxy: a listener, its connections, and its toxics. Toxics added, updated or removed apply
+ * to the connections already open as well as to new ones.
+ */
+import { parseHostPort, resolveHost } from './address.js';
+import { Connection, type ConnectionHost } from './connection.js';
+import { connectTcp, formatHostPort, listenTcp, type Endpoint, type Listener, type Transport, defaultTransport } from './endpoint.js';
+import type { ByteCounter } from './link.js';
+import { hits, type Toxic } from './toxic.js';
+
+export interface ProxyConfig {
+  name: string;
+  /** `host:port`; port 0 picks a free port (the proxy's `listen` then shows it). */
+  listen: string;
+  upstream: string;
+}
+
+export interface ProxyOptions {
+  transport?: Transport;
+  log?: (message: string) => void;
+}
+
+export interface ProxyStats {
+  accepted: number;
+  refused: number;
+  upstreamFailures: number;
+}
+
+/** How long a resolved upstream host name is reused before it is looked up again. */
+const UPSTREAM_TTL_MS = 1000;
+
+export class Proxy implements ConnectionHost {
+  readonly name: string;
+  listen: string;
+  upstream: string;
+  enabled = false;
+  readonly toxics: Toxic[] = [];
+  readonly up: ByteCounter = { bytes: 0 };
+  readonly down: ByteCounter = { bytes: 0 };
+  readonly stats: ProxyStats = { accepted: 0, refused: 0, upstreamFailures: 0 };
+  private listener: Listener | undefined;
+  private readonly conns = new Set<Connection>();
+  private resolved: { ip: string; port: number; at: number; for: string } | undefined;
+  private readonly transport: Transport;
+
+  constructor(
+    config: ProxyConfig,
+    private readonly options: ProxyOptions = {},
+  ) {
+    this.name = config.name;
+    this.listen = config.listen;
+    this.upstream = config.upstream;
+    this.transport = options.transport ?? defaultTransport();
+    parseHostPort(config.upstream, 'upstream');
+    parseHostPort(config.listen, 'listen');
+  }
+
+  get connections(): number {
+    return this.conns.size;
+  }
+
+  /** Starts listening. Rejects (ListenError) when the address is taken; nothing is left listening then. */
+  async start(): Promise<void> {
+    if (this.enabled) return;
+    const { host, port } = parseHostPort(this.listen, 'listen');
+    const ip = await resolveHost(host, true);
+    this.listener = await listenTcp(ip, port, (ep) => this.accept(ep), this.transport);
+    this.listen = formatHostPort(this.listener.host, this.listener.port);
+    this.enabled = true;
+    this.options.log?.(`proxy ${this.name} listening on ${this.listen}, upstream ${this.upstream}`);
+  }
+
+  /** Stops listening and closes every connection. The toxics stay. */
+  stop(): void {
+    this.listener?.close();
+    this.listener = undefined;
+    if (this.enabled) this.options.log?.(`proxy ${this.name} stopped`);
+    this.enabled = false;
+    for (const conn of [...this.conns]) conn.close('fin');
+  }
+
+  hasHttpToxics(): boolean {
+    return this.toxics.some((t) => t.def.scope === 'http');
+  }
+
+  toxic(name: string): Toxic | undefined {
+    return this.toxics.find((t) => t.name === name);
+  }
+
+  addToxic(toxic: Toxic): void {
+    this.toxics.push(toxic);
+    for (const conn of [...this.conns]) conn.apply(toxic);
+  }
+
+  removeToxic(toxic: Toxic): boolean {
+    const i = this.toxics.indexOf(toxic);
+    if (i < 0) return false;
+    this.toxics.splice(i, 1);
+    for (const conn of [...this.conns]) conn.remove(toxic);
+    return true;
+  }
+
+  updateToxic(toxic: Toxic, attributes: object, toxicity: number): void {
+    const toxicityChanged = toxicity !== toxic.toxicity;
+    toxic.attributes = attributes;
+    toxic.toxicity = toxicity;
+    for (const conn of [...this.conns]) conn.update(toxic, toxicityChanged);
+  }
+
+  removeAllToxics(): void {
+    for (const toxic of [...this.toxics]) this.removeToxic(toxic);
+  }
+
+  connectionClosed(conn: Connection): void {
+    this.conns.delete(conn);
+  }
+
+  private accept(client: Endpoint): void {
+    this.stats.accepted++;
+    for (const t of this.toxics) {
+      if (t.def.refusesNew && hits(t.toxicity)) {
+        this.stats.refused++;
+        return client.reset();
+      }
+    }
+    const conn = new Connection(this, client);
+    this.conns.add(conn);
+    const r = this.resolved;
+    if (r && r.for === this.upstream && performance.now() - r.at < UPSTREAM_TTL_MS) return this.dial(conn, r.ip, r.port);
+    const upstream = this.upstream;
+    const { host, port } = parseHostPort(upstream, 'upstream');
+    resolveHost(host, false).then(
+      (ip) => {
+        this.resolved = { ip, port, at: performance.now(), for: upstream };
+        this.dial(conn, ip, port);
+      },
+      (err: Error) => {
+        this.stats.upstreamFailures++;
+        this.options.log?.(`proxy ${this.name}: cannot resolve upstream ${upstream}: ${err.message}`);
+        conn.close('fin');
+      },
+    );
+  }
+
+  private dial(conn: Connection, ip: string, port: number): void {
+    if (conn.closed) return;
+    connectTcp(
+      ip,
+      port,
+      (err, upstream) => {
+        if (err !== undefined || !upstream) {
+          this.stats.upstreamFailures++;
+          this.options.log?.(`proxy ${this.name}: upstream ${this.upstream}: ${err}`);
+          return conn.close('fin');
+        }
+        if (conn.closed) return upstream.close();
+        conn.attach(upstream);
+      },
+      this.transport,
+    );
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Runs the shop's resilience suite with the real, built CLI (`node bin/faultline.js run FILE`)
+ * against one build, one experiment per test, and checks each verdict against what the suite
+ * expects of that build. Every experiment faultline can run today is included.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { writeShopFiles } from '../../src/demo/files.js';
+import type { ShopMode } from '../../src/demo/shop/topology.js';
+import type { Journal } from '../../src/journal/types.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { freeBasePort } from './helpers.js';
+
+export function describeSuiteRuns(mode: ShopMode): void {
+  const cleanups: (() => Promise<void>)[] = [];
+  after(() => Promise.all(cleanups.map((c) => c())));
+
+  describe(`the resilience suite against the ${mode} build, with the real CLI`, async () => {
+    const dir = await tempDir(`faultline-suite-${mode}-`);
+    const state = await tempDir();
+    cleanups.push(dir.cleanup, state.cleanup);
+    const basePort = await freeBasePort();
+    // Compiled services: what an installed package runs (npm test builds first).
+    const files = await writeShopFiles(dir.path, { mode, basePort, dataDir: join(dir.path, 'data'), runtime: 'compiled', set: 'all' });
+
+    for (const { entry, file } of files.experiments) {
+      const expected = entry.expected[mode];
+      test(`${entry.name}: ${expected} (${entry.shows})`, async () => {
+        const out = join(dir.path, `out-${entry.name}`);
+        const res = await runCli(['run', file, '--report-dir', out], { cwd: dir.path, env: { FAULTLINE_STATE_DIR: state.path }, timeoutMs: 90_000 });
+        assert.equal(res.code, expected === 'held' ? 0 : 1, res.stdout + res.stderr);
+        const journal = JSON.parse(await readFile(join(out, 'journal.json'), 'utf8')) as Journal;
+        assert.equal(journal.status, expected);
+        assert.ok(journal.faults.length > 0 && journal.faults.every((f) => f.status === 'reverted'), 'every fault was applied and reverted');
+        const targeted = new Set(journal.faults.map((f) => f.service));
+        const gateway = journal.recovery.find((r) => r.service === 'gateway')!;
+        if (mode === 'resilient') {
+          assert.ok(journal.recovery.every((r) => r.met !== false), 'every service recovered in time');
+          assert.equal(gateway.impacted, false, 'the public API stayed healthy: the failure was contained');
+          for (const f of journal.faults.filter((x) => x.kind === 'kill')) {
+            assert.ok(journal.recovery.find((r) => r.service === f.service)!.restarts >= 1, `${f.service} was restarted by the supervisor`);
+          }
+        } else {
+          assert.ok(!targeted.has('gateway'));
+          assert.equal(gateway.impacted, true, 'the failure spread up to the public API');
+          for (const f of journal.faults.filter((x) => x.kind === 'kill')) {
+            const r = journal.recovery.find((x) => x.service === f.service)!;
+            assert.equal(r.restarts, 0, `nothing restarted ${f.service}`);
+            assert.equal(r.met, false, `${f.service} never came back`);
+          }
+        }
+      });
+    }
+  });
+}
