@@ -206,3 +206,33 @@ test('a throughout probe is judged until recovery, so it catches the outage a si
     await c();
   }
 });
+
+test('an experiment with load: the journal has per-phase load figures and SLO verdicts', async () => {
+  const { path: d, cleanup: c } = await tempDir();
+  try {
+    const port = await freePort();
+    await writeFile(
+      join(d, 'faultline.yaml'),
+      `probeInterval: 100ms\nservices:\n  api:\n    process:\n      command: ["${process.execPath}", "${service}"]\n      env: { PORT: "${port}" }\n      restart: { policy: always, delay: 300ms }\n    health: { http: "http://127.0.0.1:${port}/", timeout: 200ms }\n`,
+    );
+    await writeFile(
+      join(d, 'e.yaml'),
+      `title: load\nbaseline: 1s\nload:\n  url: http://127.0.0.1:${port}/\n  rate: 100/s\nslos:\n  - { metric: errorRate, max: 1% }\n  - { metric: throughput, min: 50/s, phase: baseline }\nmethod:\n  - { fault: kill, target: api }\n  - wait: 1s\nrecovery: { within: 5s, sustained: 2 }\n`,
+    );
+    const j = await runExperiment(await loadExperiment(join(d, 'e.yaml'), { kinds }), { kinds, stateDir: join(d, '.state'), reporters: [] });
+    assert.ok(j.load, 'journal.load is present');
+    const phases = Object.fromEntries(j.load.phases.map((p) => [p.phase, p]));
+    assert.ok(phases.baseline!.requests > 50, JSON.stringify(phases.baseline));
+    assert.equal(phases.baseline!.errors, 0);
+    assert.ok(phases.chaos!.errors > 0, 'the kill shows as errors under load');
+    const slos = j.verdicts.filter((v) => v.kind === 'slo');
+    assert.equal(slos.length, 2);
+    assert.equal(slos.find((v) => /errorRate|error rate/i.test(v.expected))!.ok, false, JSON.stringify(slos));
+    assert.equal(slos.find((v) => /throughput/i.test(v.expected))!.ok, true, JSON.stringify(slos));
+    assert.equal(j.status, 'deviated');
+    assert.ok(j.analysis, 'the analysis is in the journal');
+    assert.ok(j.system?.services.api);
+  } finally {
+    await c();
+  }
+});
