@@ -39,6 +39,15 @@ const proxyDecl = z.strictObject({
   upstream: z.string().regex(/^.+:\d{1,5}$/, 'expected host:port'),
 });
 
+const composeTarget = z
+  .strictObject({
+    service: z.string().min(1).describe('The service name in the compose file (the com.docker.compose.service label)'),
+    project: z.string().min(1).optional().describe('The compose project (com.docker.compose.project label; default: the name of the system file\'s directory, as docker-compose does)'),
+  })
+  .describe('All containers of a Compose service');
+
+const swarmTarget = z.strictObject({ service: z.string().min(1).describe('The Swarm service name') }).describe('The running tasks of a Swarm service');
+
 export const service = z
   .strictObject({
     description: z.string().optional(),
@@ -47,6 +56,9 @@ export const service = z
     pidFile: z.string().optional().describe('Attach to the process whose pid is in this file'),
     match: regex.optional().describe('Attach to running processes whose command line matches this regular expression'),
     endpoint: z.string().optional().describe('Watch only: no process faults'),
+    container: z.string().min(1).optional().describe('A Docker container by name or id'),
+    compose: composeTarget.optional(),
+    swarm: swarmTarget.optional(),
     health: healthCheck.optional(),
     dependsOn: z.array(name).default([]),
     critical: z.boolean().default(false),
@@ -54,13 +66,13 @@ export const service = z
     ports: z.array(z.number().int().min(1).max(65535)).min(1).optional().describe('Ports the service listens on: what linux network faults match in its network namespace (default: its health check\'s port)'),
   })
   .superRefine((svc, ctx) => {
-    const targets = (['process', 'pid', 'pidFile', 'match', 'endpoint'] as const).filter((k) => svc[k] !== undefined);
+    const targets = (['process', 'pid', 'pidFile', 'match', 'endpoint', 'container', 'compose', 'swarm'] as const).filter((k) => svc[k] !== undefined);
     if (targets.length !== 1) {
       ctx.addIssue({
         code: 'custom',
         message:
           targets.length === 0
-            ? 'expected a target: one of process, pid, pidFile, match or endpoint'
+            ? 'expected a target: one of process, pid, pidFile, match, endpoint, container, compose or swarm'
             : `expected one target, got ${targets.join(' and ')}`,
       });
     }
