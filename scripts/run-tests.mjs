@@ -1,5 +1,5 @@
 // Runs node's test runner over test files found by suffix (Node 20's --test takes no globs).
-// Usage: node scripts/run-tests.mjs [dir ...]   (default: src test, excluding test/system)
+// Usage: node scripts/run-tests.mjs [dir or file ...]   (default: src test, excluding test/system)
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ function walk(dir, out) {
   return out;
 }
 
-const files = roots.flatMap((r) => walk(r, [])).sort();
+const files = roots.flatMap((r) => (statSync(r).isDirectory() ? walk(r, []) : [r])).sort();
 if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
   process.exit(1);

@@ -15,6 +15,7 @@
 import { Client, type Dispatcher } from 'undici';
 import type { LoadRecord } from '../journal/types.js';
 import { prepareMix } from './mix.js';
+import type { WindowFigures } from './live-window.js';
 import { LoadRecorder } from './recorder.js';
 import { LATE_MS, type BuiltinLoadSpec } from './spec.js';
 import type { LoadPhaseName, LoadProgress, LoadRun, LoadTotals, StartLoadOptions } from './types.js';
@@ -28,12 +29,16 @@ const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 const MAX_DRAIN_MS = 2000;
 /** Open model: requests waiting for a connection beyond this many are not queued but counted as never sent (bounds memory at rates far out of reach). */
 const MAX_BACKLOG = 1_000_000;
+/** Waiting (open-model backlog) requests counted into live figures, oldest first. */
+const MAX_OUTSTANDING_SAMPLE = 10_000;
 
 /** One in-flight request at a time; undici calls it as the request's handler, and it is reused for the next. */
 class Slot {
   /** performance.now() the latency counts from. */
   from = 0;
   status = 0;
+  /** A request is outstanding on this slot (for live guardrail figures). */
+  busy = false;
   readonly retry: () => void;
 
   constructor(
@@ -80,6 +85,8 @@ export class BuiltinLoad implements LoadRun {
   readonly #signal: AbortSignal | undefined;
   readonly #clients: Client[] = [];
   readonly #free: Slot[] = [];
+  /** Every slot ever made, to find the outstanding requests for live figures. */
+  readonly #slots: Slot[] = [];
   #backlog: number[] = [];
   #backlogHead = 0;
 
@@ -122,7 +129,7 @@ export class BuiltinLoad implements LoadRun {
     this.#runNow = now ?? (() => performance.now() - this.#startPerf);
     this.#startT = this.#runNow();
     this.#onBucket = options.onBucket;
-    this.#recorder = new LoadRecorder({ okStatus: spec.okStatus, startT: this.#startT });
+    this.#recorder = new LoadRecorder({ okStatus: spec.okStatus, startT: this.#startT, ...(options.keepRecentMs ? { keepRecentMs: options.keepRecentMs } : {}) });
     this.#open = spec.rate !== undefined;
     this.#ratePerMs = (spec.rate ?? 0) / 1000;
     this.#endPerf = spec.durationMs !== undefined ? this.#startPerf + spec.durationMs : Infinity;
@@ -145,6 +152,7 @@ export class BuiltinLoad implements LoadRun {
     if (this.#closed) return;
     const now = performance.now();
     this.#inFlight--;
+    slot.busy = false;
     this.#responses++;
     this.#recorder.response(slot.status, now - slot.from);
     this.next(slot, now);
@@ -153,6 +161,7 @@ export class BuiltinLoad implements LoadRun {
   onFailure(slot: Slot, err: Error): void {
     if (this.#closed) return;
     this.#inFlight--;
+    slot.busy = false;
     const code = errorCode(err);
     this.#recorder.failure(code);
     if (this.#responses === 0 && CONNECT_ERRORS.has(code) && ++this.#connectFailures >= UNREACHABLE_AFTER) {
@@ -196,6 +205,7 @@ export class BuiltinLoad implements LoadRun {
     if (++this.#mixPos === mix.order.length) this.#mixPos = 0;
     slot.from = from;
     slot.status = 0;
+    slot.busy = true;
     this.#inFlight++;
     this.#sent++;
     slot.client.dispatch(options, slot as Dispatcher.DispatchHandler);
@@ -240,8 +250,14 @@ export class BuiltinLoad implements LoadRun {
     const { pipelining, timeoutMs } = this.#spec;
     const client = new Client(this.#origin, { pipelining, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
     this.#clients.push(client);
-    for (let i = 1; i < pipelining; i++) this.#free.push(new Slot(this, client));
-    return new Slot(this, client);
+    for (let i = 1; i < pipelining; i++) this.#free.push(this.#slot(client));
+    return this.#slot(client);
+  }
+
+  #slot(client: Client): Slot {
+    const slot = new Slot(this, client);
+    this.#slots.push(slot);
+    return slot;
   }
 
   #startClosed(): void {
@@ -279,6 +295,22 @@ export class BuiltinLoad implements LoadRun {
   mark(phase: LoadPhaseName): void {
     if (this.#closed || phase === this.#recorder.phase) return;
     this.#emit(this.#recorder.mark(phase, this.#runNow()));
+  }
+
+  /**
+   * The last `windowMs`, live: completed requests plus the outstanding ones at their age — those on
+   * a connection and (open model) those due but still waiting for one. Sampled, not exhaustive,
+   * beyond MAX_OUTSTANDING_SAMPLE waiting requests: the oldest are the ones that matter.
+   */
+  recent(windowMs: number): WindowFigures {
+    const now = performance.now();
+    const ages: number[] = [];
+    if (!this.#closed) {
+      for (const slot of this.#slots) if (slot.busy) ages.push(now - slot.from);
+      const waiting = Math.min(this.#backlog.length, this.#backlogHead + MAX_OUTSTANDING_SAMPLE);
+      for (let i = this.#backlogHead; i < waiting; i++) ages.push(now - this.#backlog[i]!);
+    }
+    return this.#recorder.recent(windowMs, this.#runNow(), ages);
   }
 
   progress(): LoadProgress {

@@ -7,6 +7,7 @@
  */
 import type { LoadBucket, LoadPhase } from '../journal/types.js';
 import { latencyFigures, newHistogram, toMicros, type Histogram } from './histogram.js';
+import { LiveWindow, type WindowFigures } from './live-window.js';
 import { expandStatuses, type StatusMatch } from './status.js';
 
 export type PhaseName = LoadPhase['phase'];
@@ -30,6 +31,8 @@ export interface RecorderOptions {
   startT: number;
   /** First phase (default baseline). */
   phase?: PhaseName;
+  /** Keep this many ms of closed buckets for `recent()` (live guardrails). Default 0: none. */
+  keepRecentMs?: number;
 }
 
 export class LoadRecorder {
@@ -47,8 +50,10 @@ export class LoadRecorder {
   readonly #total: PhaseAccumulator;
   readonly #phases: LoadPhase[] = [];
   readonly #buckets: LoadBucket[] = [];
+  readonly #live: LiveWindow | undefined;
 
   constructor(options: RecorderOptions) {
+    if ((options.keepRecentMs ?? 0) > 0) this.#live = new LiveWindow(options.keepRecentMs!);
     for (const s of expandStatuses(options.okStatus)) if (s >= 0 && s < STATUS_SLOTS) this.#ok[s] = 1;
     this.#bucketT = options.startT;
     this.#phase = accumulator(options.phase ?? 'baseline', options.startT);
@@ -84,6 +89,12 @@ export class LoadRecorder {
     return this.#phase.phase;
   }
 
+  /** Figures of the last `windowMs` before run time `now`, counting outstanding requests at their age (needs `keepRecentMs`). */
+  recent(windowMs: number, now: number, outstandingAgesMs: readonly number[]): WindowFigures {
+    const open = { startT: this.#bucketT, requests: this.#requests, errors: this.#errors, histogram: this.#histogram };
+    return (this.#live ?? new LiveWindow(0)).figures(windowMs, now, open, outstandingAgesMs);
+  }
+
   /** Closes the current bucket at run time `t` and starts the next. Returns the closed bucket (none when it was empty and zero-length). */
   rotate(t: number): LoadBucket | undefined {
     const durationMs = Math.max(0, t - this.#bucketT);
@@ -110,6 +121,7 @@ export class LoadRecorder {
     }
     for (const [code, n] of this.#failures) p.statusCodes.set(code, (p.statusCodes.get(code) ?? 0) + n);
     this.#failures.clear();
+    this.#live?.keep(t, this.#requests, this.#errors, h);
     if (h.totalCount > 0) {
       p.histogram.add(h);
       h.reset();

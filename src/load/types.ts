@@ -1,5 +1,6 @@
 /** The handle the runner and the CLI hold on a running load, whatever generates it. */
 import type { LoadBucket, LoadPhase, LoadRecord } from '../journal/types.js';
+import type { WindowFigures } from './live-window.js';
 
 export type LoadPhaseName = LoadPhase['phase'];
 
@@ -10,6 +11,8 @@ export interface StartLoadOptions {
   now?: () => number;
   /** Called with each closed bucket of the time series (off the hot path). */
   onBucket?: (bucket: LoadBucket) => void;
+  /** Keep this many ms of figures for `recent()` (live errorRate/p95 guardrails). Default 0. */
+  keepRecentMs?: number;
 }
 
 /** Live figures for a progress line. */
@@ -45,4 +48,6 @@ export interface LoadRun {
   stop(): Promise<LoadRecord>;
   /** Whole-run figures; available once stop() has resolved. */
   totals(): LoadTotals | undefined;
+  /** Live figures of the last `windowMs` (the built-in generator only: external tools report at the end). */
+  recent?(windowMs: number): WindowFigures;
 }

@@ -124,6 +124,42 @@ describe('guardrails in a run', () => {
     await writeFile(file, 'title: s\nmethod:\n  - { fault: pause, target: front, duration: 1s }\n');
     await assert.rejects(loadExperiment(file, { kinds }), /marked critical/);
     await writeFile(file, 'title: s\nguardrails:\n  abortIf: [{ errorRate: { above: 5% } }]\nmethod:\n  - { fault: kill, target: a }\n');
-    await assert.rejects(loadExperiment(file, { kinds }), /errorRate guardrails read the run's load figures, which are not wired to guardrails yet/);
+    await assert.rejects(loadExperiment(file, { kinds }), /guardrails\.abortIf\[0\]: errorRate guardrails read the run's load figures: add a load block/);
+    await writeFile(file, 'title: s\nload: { command: [k6, run, x.js], format: k6 }\nguardrails:\n  abortIf: [{ p95: { above: 300ms } }]\nmethod:\n  - { fault: kill, target: a }\n');
+    await assert.rejects(loadExperiment(file, { kinds }), /p95 guardrails read the built-in load generator's live figures, and an external load tool reports only when it ends/);
+  });
+
+  test('p95 under load: a stall trips the guardrail while it lasts, within 1 s of the breach', async () => {
+    const j = await run(
+      'p95',
+      `title: p95\nload: { url: "http://127.0.0.1:${portA}/", rate: 100, timeout: 20s }\nbaseline: 1s\nguardrails:\n  allowCritical: true\n  criticalFailures: 1000\n  abortIf:\n    - p95: { above: 300ms, window: 2s }\nmethod:\n  - { fault: pause, target: a, duration: 30s }\n`,
+    );
+    assert.equal(j.status, 'aborted', j.reasons.join('; '));
+    assert.equal(j.exitCode, 3);
+    assert.match(j.reasons[0]!, /^guardrail: p95 latency was [\d.]+(ms|s) over the last 2\.00s, above the guardrail's 300ms/);
+    const fault = j.faults[0]!;
+    assert.equal(fault.status, 'reverted');
+    // The earliest breach: requests sent at the pause are 300 ms old 300 ms later.
+    const afterBreach = fault.revertedT! - (fault.injectedT + 300);
+    assert.ok(afterBreach < 1000, `reverted ${afterBreach}ms after the earliest possible breach`);
+    assert.ok(j.load && j.load.phases.some((p) => p.phase === 'baseline' && p.requests > 50), 'the load ran before the fault');
+  });
+
+  test('error rate under load: a crash with no restart trips the guardrail within 1 s', async () => {
+    const port = await freePort();
+    await writeFile(
+      join(dir, 'sys-crash.yaml'),
+      `probeInterval: 100ms\nservices:\n  b:\n    process: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(join(process.cwd(), 'test/fixtures/service.mjs'))}], env: { PORT: "${port}" } }\n    health: { http: "http://127.0.0.1:${port}/", timeout: 150ms }\n`,
+    );
+    const j = await run(
+      'error-rate',
+      `title: error rate\nsystem: ./sys-crash.yaml\nload: { url: "http://127.0.0.1:${port}/", rate: 100 }\nbaseline: 1s\nguardrails:\n  abortIf:\n    - errorRate: { above: 10%, window: 2s }\nmethod:\n  - { fault: kill, target: b }\n  - { wait: 30s }\n`,
+    );
+    assert.equal(j.status, 'aborted', j.reasons.join('; '));
+    assert.match(j.reasons[0]!, /^guardrail: error rate was [\d.]+% over the last 2\.00s, above the guardrail's 10%/);
+    const fault = j.faults[0]!;
+    // At 100 req/s after 2 s of successes the rate passes 10% about 0.25 s after the crash.
+    const method = j.phases.find((p) => p.phase === 'method')!;
+    assert.ok(method.endT - fault.injectedT < 1250, `the method was cut short ${method.endT - fault.injectedT}ms after the crash`);
   });
 });

@@ -5,6 +5,26 @@ import { weightedOrder } from '../../src/load/mix.js';
 import { parseRate } from '../../src/load/rate.js';
 
 describe('LoadRecorder', () => {
+  it('recent(): the last window of buckets, the open bucket, and outstanding requests at their age', () => {
+    const rec = new LoadRecorder({ okStatus: ['2xx'], startT: 0, keepRecentMs: 2000 });
+    for (let i = 0; i < 100; i++) rec.response(500, 900); // old, slow, failing: must fall out of the window
+    rec.rotate(1000);
+    for (let i = 0; i < 100; i++) rec.response(200, 10);
+    rec.rotate(2000);
+    for (let i = 0; i < 50; i++) rec.response(200, 20);
+    rec.failure('ECONNREFUSED');
+    const lastSecond = rec.recent(1000, 2500, []);
+    assert.deepEqual([lastSecond.requests, lastSecond.errors], [151, 1], 'the bucket that ended at 1000 is outside (1500, 2500]');
+    assert.ok(lastSecond.p95Ms! >= 19.9 && lastSecond.p95Ms! <= 20.1, `p95 ${lastSecond.p95Ms}`);
+    const all = rec.recent(3000, 2500, []);
+    assert.deepEqual([all.requests, all.errors], [251, 101]);
+    // 20 requests stuck for 700 ms out of 170: more than 5%, so the p95 is the stall's age.
+    const stalled = rec.recent(1000, 2500, Array.from({ length: 20 }, () => 700));
+    assert.equal(stalled.requests, 151, 'outstanding requests are not completed ones');
+    assert.ok(stalled.p95Ms! >= 699 && stalled.p95Ms! <= 701, `p95 ${stalled.p95Ms}`);
+    assert.equal(new LoadRecorder({ okStatus: ['2xx'], startT: 0 }).recent(1000, 10, []).p95Ms, null);
+  });
+
   it('gives percentiles within 0.1% of the recorded latencies', () => {
     const rec = new LoadRecorder({ okStatus: ['2xx'], startT: 0 });
     for (let i = 1; i <= 1000; i++) rec.response(200, i / 10); // 0.1 .. 100 ms

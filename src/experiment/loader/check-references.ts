@@ -3,6 +3,7 @@ import type { ValidationIssue } from '../../errors/index.js';
 import type { FaultKind } from '../../faults/types.js';
 import type { SystemView } from '../../faults/driver.js';
 import { builtinDrivers } from '../../drivers/index.js';
+import { isCommandSpec } from '../../load/spec.js';
 import type { Experiment, Step, TargetRef } from '../schema/experiment.js';
 import type { ServiceConfig } from '../schema/system.js';
 import type { LoadedSystem } from './load-system.js';
@@ -72,10 +73,17 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
       if (!services[s]) issues.push(issueAt(doc, [...path, 'availability', 'service'], unknownService(s, names)));
       else if (!services[s].health) issues.push(issueAt(doc, [...path, 'availability', 'service'], `service "${s}" has no health check, so its availability cannot be watched`));
     }
-    if ('errorRate' in g || 'p95' in g) {
-      // Not wired to the live load figures yet: refuse rather than accept a guardrail that could never trip.
+    if (('errorRate' in g || 'p95' in g) && (!hasLoad || isCommandSpec(experiment.load!))) {
+      // They read the built-in generator's live figures; refuse rather than accept a guardrail that could never trip.
+      const what = 'errorRate' in g ? 'errorRate' : 'p95';
       issues.push(
-        issueAt(doc, path, `${'errorRate' in g ? 'errorRate' : 'p95'} guardrails read the run's load figures, which are not wired to guardrails yet${hasLoad ? '' : ' (and there is no load block)'}: use an availability guardrail, or an SLO to judge the run`),
+        issueAt(
+          doc,
+          path,
+          hasLoad
+            ? `${what} guardrails read the built-in load generator's live figures, and an external load tool reports only when it ends: use load.url (the built-in generator), an availability guardrail, or an SLO`
+            : `${what} guardrails read the run's load figures: add a load block (load: { url: …, rate: … })`,
+        ),
       );
     }
     if ('probe' in g && !seen.has(g.probe)) {

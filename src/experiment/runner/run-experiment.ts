@@ -30,6 +30,7 @@ import type { LoadRecord } from '../../journal/types.js';
 import { analyzeServices, faultWindow, recoveryChecks } from './analyze.js';
 import { assessBlastRadius } from './blast-radius.js';
 import { checkProbeNow, checkThroughout } from './checks.js';
+import { liveLoadOf, loadGuardrailWindow } from './live-load.js';
 import { executeSteps } from './method.js';
 import { runRollbacks } from './rollbacks.js';
 import { toProbeCall } from './probe-call.js';
@@ -106,6 +107,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   let methodStart: number | undefined;
   let targetedServices = new Set<string>();
   let load: LoadRun | undefined;
+  let liveLoad: LiveLoad | undefined = options.liveLoad;
   let loadRecord: LoadRecord | undefined;
   let stopGuardrails = () => {};
 
@@ -145,7 +147,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
         services: watchedServices,
         protectedServices,
         criticalFailures: experiment.guardrails.criticalFailures,
-        load: options.liveLoad,
+        load: liveLoad,
       });
       if (reason) abort(`guardrail: ${reason}`);
     };
@@ -194,7 +196,9 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
 
       if (experiment.load) {
         const spec = isCommandSpec(experiment.load) ? { ...experiment.load, cwd: loaded.dir } : experiment.load;
-        load = startLoad(spec, { signal: run.signal, now: () => ts.now(), onBucket: (b) => reporters.emit('onLoadBucket', b) });
+        const keepRecentMs = loadGuardrailWindow(experiment.guardrails.abortIf);
+        load = startLoad(spec, { signal: run.signal, now: () => ts.now(), onBucket: (b) => reporters.emit('onLoadBucket', b), ...(keepRecentMs > 0 ? { keepRecentMs } : {}) });
+        liveLoad = liveLoadOf(load) ?? options.liveLoad;
       }
 
       if (experiment.baseline > 0) {
