@@ -1,6 +1,7 @@
 // SIGKILL of faultline at random points of runs that hold faults: everything must be restored
 // within a few seconds with nobody typing `faultline recover`, and recover must then find nothing.
-// Process faults (stopped processes) today; proxy, Linux and Docker faults join as they land.
+// Process faults (stopped processes) here; proxy faults in kill-matrix-proxy.test.ts, Linux faults in
+// test/system/linux/kill-matrix.test.ts, Docker faults in test/system/docker/.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
