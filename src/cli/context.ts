@@ -1,7 +1,7 @@
 /** What every command needs: the fault registry, the state dir, the system file. Parsing stays in the commands. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { faultRegistry } from '../drivers/index.js';
+import { faultRegistry, revertRegistry } from '../drivers/index.js';
 import { UsageError } from '../errors/index.js';
 import { loadSystem, type LoadedSystem } from '../experiment/loader/load-system.js';
 import { ensureStateDir, resolveStateDir } from '../safety/state-dir.js';
@@ -13,6 +13,8 @@ export interface CommonOptions {
 }
 
 export const kinds = faultRegistry();
+/** For recover, stop and the reaper: the kinds plus the ledger's bookkeeping (processes a run started). */
+export const revertKinds = revertRegistry();
 
 export async function stateDirFrom(options: CommonOptions): Promise<string> {
   return ensureStateDir(resolveStateDir(options.stateDir));

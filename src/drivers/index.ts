@@ -5,6 +5,7 @@
 import type { ServiceDriver } from '../faults/driver.js';
 import type { FaultKind } from '../faults/types.js';
 import { processFaults } from './process/index.js';
+import { STARTED_SERVICE_KIND, startedServiceKind } from './process/started-service.js';
 import { LinuxDriver, linuxFaults } from './linux/index.js';
 import { ProxyDriver, proxyFaults } from './proxy/index.js';
 
@@ -20,6 +21,14 @@ export type BuiltinFaultName = keyof BuiltinFaults;
 /** The registry as the runner and validator see it: any kind, by name. */
 export function faultRegistry(): Record<string, FaultKind> {
   return builtinFaults as unknown as Record<string, FaultKind>;
+}
+
+/**
+ * What recover, stop and the reaper can undo: every fault kind, plus the ledger's bookkeeping
+ * kinds that no experiment may name (a process the run started).
+ */
+export function revertRegistry(): Record<string, FaultKind> {
+  return { ...faultRegistry(), [STARTED_SERVICE_KIND]: startedServiceKind as unknown as FaultKind };
 }
 
 /**

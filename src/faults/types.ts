@@ -46,6 +46,8 @@ export interface FaultKind<Params = unknown, Target extends FaultTarget = FaultT
   readonly timing: FaultTiming;
   /** How the fault is undone, in a few words, for `--dry-run` (e.g. "SIGCONT to the same process"). */
   readonly revertSummary?: string;
+  /** Reverted after every other open fault by recover and the reaper (e.g. stopping a process the run started). */
+  readonly revertLast?: boolean;
   /** Parameters accepted on the step besides the common fields (fault, target, duration, name). */
   readonly params: z.ZodType<Params>;
   /** The undo, computed before anything is applied. Plain JSON: it goes into the ledger. */

@@ -37,6 +37,9 @@ export async function recoverOpenFaults(options: RecoverOptions): Promise<Recove
   const { stateDir, kinds, runId, by, log } = options;
   const path = ledgerPath(stateDir);
   const pending = openFaults(await readLedger(path, ({ line, text }) => log(`ledger ${path}:${line}: skipped unreadable line ${JSON.stringify(text.slice(0, 80))}`)), runId).filter((f) => !options.excludeRuns?.has(f.runId));
+  // Faults first, then what must go last (the processes a run started: a fault on them is undone while they still run).
+  const last = (f: OpenFault) => (Object.hasOwn(kinds, f.kind) && kinds[f.kind]!.revertLast ? 1 : 0);
+  pending.sort((a, b) => last(a) - last(b));
   const result: RecoverResult = { reverted: [], failed: [], unknownKind: [], skipped: [] };
   if (pending.length === 0) return result; // nothing to do: do not even create the state dir
 

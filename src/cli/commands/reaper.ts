@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runReaper } from '../../safety/reaper.js';
-import { kinds } from '../context.js';
+import { revertKinds } from '../context.js';
 
 /** Hidden: the reaper process a run starts (safety/reaper.ts). Not for people to call. */
 export function registerReaper(program: Command, setExit: (code: number) => void): void {
@@ -10,7 +10,7 @@ export function registerReaper(program: Command, setExit: (code: number) => void
     .requiredOption('--run-id <id>')
     .action(async (opts: { stateDir: string; runId: string }) => {
       const log = (m: string) => process.stderr.write(`${new Date().toISOString()} reaper ${opts.runId}: ${m}\n`);
-      const outcome = await runReaper({ stateDir: opts.stateDir, runId: opts.runId, kinds, input: process.stdin, log });
+      const outcome = await runReaper({ stateDir: opts.stateDir, runId: opts.runId, kinds: revertKinds, input: process.stdin, log });
       setExit(outcome.reason === 'done' || outcome.result.failed.length === 0 ? 0 : 4);
     });
 }

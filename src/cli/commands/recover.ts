@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { appendAudit } from '../../safety/audit.js';
 import { listActiveRuns } from '../../safety/active-runs.js';
+import { STARTED_SERVICE_KIND } from '../../drivers/process/started-service.js';
 import { recoverOpenFaults } from '../../safety/recover.js';
-import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
+import { revertKinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
 
 export function registerRecover(program: Command, setExit: (code: number) => void): void {
   program
@@ -19,12 +20,15 @@ export function registerRecover(program: Command, setExit: (code: number) => voi
       const { active } = await listActiveRuns(stateDir);
       const excludeRuns = new Set(opts.force ? [] : active.map((r) => r.runId));
       for (const r of active) if (!opts.force) log(`run ${r.runId} (pid ${r.pid}, "${r.title}") is still in progress: leaving its faults to it (use faultline stop, or --force)`);
-      const result = await recoverOpenFaults({ stateDir, kinds, by: 'recover', log, excludeRuns, ...(opts.run ? { runId: opts.run } : {}) });
+      const result = await recoverOpenFaults({ stateDir, kinds: revertKinds, by: 'recover', log, excludeRuns, ...(opts.run ? { runId: opts.run } : {}) });
       const failed = result.failed.length + result.unknownKind.length;
       if (opts.json) printJson({ ...result, stateDir });
       else if (result.reverted.length === 0 && failed === 0) process.stdout.write(`nothing to recover (ledger in ${stateDir})\n`);
       else {
-        for (const f of result.reverted) process.stdout.write(`reverted ${f.kind} on ${f.target} (run ${f.runId}, fault ${f.faultId})\n`);
+        for (const f of result.reverted) {
+          const what = f.kind === STARTED_SERVICE_KIND ? `stopped ${f.target}, a process the run started` : `reverted ${f.kind} on ${f.target}`;
+          process.stdout.write(`${what} (run ${f.runId}, fault ${f.faultId})\n`);
+        }
         for (const f of result.failed) process.stdout.write(`FAILED   ${f.fault.kind} on ${f.fault.target}: ${f.error}\n`);
         for (const f of result.unknownKind) process.stdout.write(`FAILED   ${f.kind} on ${f.target}: this faultline has no fault kind "${f.kind}"\n`);
       }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { appendAudit } from '../../safety/audit.js';
 import { emergencyStop } from '../../safety/emergency-stop.js';
 import { durationFlag } from '../quick-fault.js';
-import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
+import { revertKinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
 
 export function registerStop(program: Command, setExit: (code: number) => void): void {
   program
@@ -16,7 +16,7 @@ export function registerStop(program: Command, setExit: (code: number) => void):
     .action(async (opts: CommonOptions & { reason: string; grace: string }) => {
       const stateDir = await stateDirFrom(opts);
       const log = (m: string) => process.stderr.write(`${m}\n`);
-      const result = await emergencyStop({ stateDir, kinds, log, graceMs: durationFlag(opts.grace, '--grace', 10_000), by: `${safeUser()} (faultline stop)`, reason: opts.reason });
+      const result = await emergencyStop({ stateDir, kinds: revertKinds, log, graceMs: durationFlag(opts.grace, '--grace', 10_000), by: `${safeUser()} (faultline stop)`, reason: opts.reason });
       const failed = result.failed.length + result.unknownKind.length;
       if (opts.json) printJson(result);
       else {

@@ -33,6 +33,7 @@ import { checkProbeNow, checkThroughout } from './checks.js';
 import { liveLoadOf, loadGuardrailWindow } from './live-load.js';
 import { executeSteps } from './method.js';
 import { runRollbacks } from './rollbacks.js';
+import { StartedProcesses } from './started-processes.js';
 import { toProbeCall } from './probe-call.js';
 
 export interface RunOptions {
@@ -111,8 +112,11 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   let loadRecord: LoadRecord | undefined;
   let stopGuardrails = () => {};
 
+  const ledger = await Ledger.open(options.stateDir);
+  const started = new StartedProcesses(ledger, runId, loaded.system.system.services, (m) => reporters.emit('onLog', m));
   const runtime = new SystemRuntime(loaded.system, {
     stateDir: options.stateDir,
+    onOwnProcess: (e) => started.record(e),
     log: (m) => reporters.emit('onLog', m),
     onEvent: (e) => {
       const event: ServiceEvent = {
@@ -131,7 +135,6 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   });
   ts.onSample((s) => reporters.emit('onSample', s));
 
-  const ledger = await Ledger.open(options.stateDir);
   await registerRun(options.stateDir, { runId, pid: process.pid, title: experiment.title, file: loaded.absPath, startedAt: startedAt.toISOString() });
   audit({ event: 'run-start', what: experiment.title, detail: loaded.absPath });
   await reporters.start({ runId, title: experiment.title, experimentFile: loaded.file, systemFile: loaded.system.file, startedAt: startedAt.toISOString() });
@@ -296,6 +299,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
     await runtime.collectUpEvents(startedAt.getTime()).catch(() => undefined);
     await runtime.stop().catch((err) => reasons.push(`stopping services failed: ${(err as Error).message}`));
     await unregisterRun(options.stateDir, runId).catch(() => undefined);
+    await started.flush();
     await ledger.close();
   }
 

@@ -32,6 +32,8 @@ export interface SupervisorEventOut {
 export interface SystemRuntimeOptions {
   stateDir: string;
   onEvent?: (event: SupervisorEventOut) => void;
+  /** A process this runtime's own supervisor spawned (`spawn`) or saw exit (`exit`): what the ledger records so a crashed run stops them. */
+  onOwnProcess?: (event: { type: 'spawn' | 'exit'; service: string; pid: number }) => void;
   log?: (message: string) => void;
 }
 
@@ -53,6 +55,7 @@ export class SystemRuntime {
   ) {
     this.supervisor.onEvent((e) => {
       const type = e.type;
+      if ((type === 'spawn' || type === 'exit') && e.pid !== undefined) this.options.onOwnProcess?.({ type, service: e.service, pid: e.pid });
       this.options.onEvent?.({ service: e.service, type, pid: e.pid, code: e.code, signal: e.signal, restart: e.restart, wallTime: e.wallTime, mono: e.mono });
     });
   }
