@@ -24,7 +24,8 @@ export async function printPlan(loaded: LoadedExperiment, out: Writable, stateDi
   const resolveRef = async (ref: string, driver: string): Promise<string> => {
     const [service, proxy] = splitTarget(ref);
     const svc = system.system.services[service]!;
-    if (driver !== 'process') return proxy ? `proxy ${proxy} of ${service}` : `${service} (via its proxies)`;
+    if (driver === 'proxy') return proxy ? `proxy ${proxy} of ${service}` : `${service} (via its proxies)`;
+    if (driver !== 'process') return `${service} (resolved by the ${driver} driver when the step runs)`;
     if (svc.process && !up?.services.includes(service)) return `${service} (the process this run starts)`;
     try {
       const targets = await resolveProcessTargets(service, svc, { baseDir: system.dir, supervisor: upClient });
