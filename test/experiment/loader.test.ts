@@ -161,6 +161,22 @@ recovery: { within: 5s }
     assert.match(issue!.message, /single action/);
   });
 
+  test('rules across the parameters of a fault fail at validation, not at injection', async () => {
+    const file = await write(
+      'cross.yaml',
+      'title: x\nmethod:\n  - { fault: resource-limit, target: api, duration: 1s }\n  - { fault: netem, target: api, duration: 1s }\n  - { fault: net-loss, target: api, duration: 1s }\n',
+    );
+    const issues = await issuesOf(file);
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.line, i.message]),
+      [
+        ['method[0]', 3, 'resource-limit: expected cpus, memory or both'],
+        ['method[1]', 4, 'netem: expected at least one of delay, loss, corrupt, duplicate or reorder'],
+        ['method[2].percent', 5, 'missing required field (see `faultline schema` for its forms)'],
+      ],
+    );
+  });
+
   test('a step with no type, and an invalid signal, are explained', async () => {
     const file = await write('step.yaml', 'title: x\nmethod:\n  - target: api\n  - fault: kill\n    target: api\n    signal: SIGFOO\n');
     const issues = await issuesOf(file);

@@ -61,6 +61,13 @@ function validateStep(doc: StructuredDocument, raw: unknown, path: DocPath, kind
       issues.push(issueAt(doc, [...path, 'duration'], `fault "${kind.name}" is a single action and takes no duration; add a wait step after it to observe longer`));
     }
     const params = Object.fromEntries(Object.entries(out).filter(([k]) => !COMMON_FAULT_KEYS.has(k)));
+    // The kind's own schema as a whole: rules across its fields (e.g. cpus or memory) that the
+    // per-field step schema above cannot see, so they fail here and not at injection.
+    const whole = kind.params.safeParse(Object.fromEntries(Object.entries(obj).filter(([k]) => !COMMON_FAULT_KEYS.has(k))));
+    if (!whole.success) {
+      issues.push(...fromZod(doc, whole.error, path).map((issue) => ({ ...issue, message: `${kind.name}: ${issue.message}` })));
+      return undefined;
+    }
     return { type: 'fault', fault: kind.name, name, target: out.target as never, duration: out.duration, params };
   }
 

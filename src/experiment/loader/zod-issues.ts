@@ -33,7 +33,7 @@ function describe(issue: z.core.$ZodIssue): string {
     return issue.input === undefined ? `missing required field (expected ${issue.expected})` : `expected ${issue.expected}, got ${typeOf(issue.input)}`;
   }
   if (issue.code === 'invalid_union') {
-    return 'expected one of the allowed forms (see `faultline schema`)';
+    return issue.input === undefined ? 'missing required field (see `faultline schema` for its forms)' : 'expected one of the allowed forms (see `faultline schema`)';
   }
   if (issue.code === 'invalid_value') {
     return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
