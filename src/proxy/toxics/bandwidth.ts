@@ -1,47 +1,25 @@
 /** `bandwidth`: at most `rate` KB/s (1 KB = 1000 bytes, as in Toxiproxy), sent in slices of about 20 ms. */
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { ChunkQueue, PreciseTimer, Stage } from '../stage.js';
 import type { ToxicType } from '../toxic.js';
 import { amount } from './amount.js';
+import { PacedStage } from './paced-stage.js';
 
 const attributes = z.object({ rate: amount.default(0).describe('Kilobytes (1000 bytes) per second; 0 means no limit') });
 export type BandwidthAttributes = z.output<typeof attributes>;
 
 const SLICE_MS = 20;
 
-class BandwidthStage extends Stage {
-  private readonly queue = new ChunkQueue();
-  private readonly timer = new PreciseTimer(() => this.pump());
+class BandwidthStage extends PacedStage {
   private credit = -1;
   private last = 0;
-
-  write(chunk: Uint8Array): void {
-    this.queue.push(chunk);
-    if (!this.timer.armed) this.pump();
-  }
-
-  override end(): void {
-    this.queue.ended = true;
-    if (!this.timer.armed) this.pump();
-  }
-
-  override flush(): boolean {
-    this.timer.clear();
-    this.queue.drainTo(this.next);
-    return true;
-  }
-
-  override dispose(): void {
-    this.timer.clear();
-  }
 
   override update(): void {
     this.timer.clear();
     this.pump();
   }
 
-  private pump(): void {
+  protected pump(): void {
     const perMs = (this.toxic.attributes as BandwidthAttributes).rate; // KB/s = bytes per ms
     if (perMs <= 0) return void this.queue.drainTo(this.next);
     const now = performance.now();
@@ -63,10 +41,7 @@ class BandwidthStage extends Stage {
     if (head !== undefined) {
       const need = Math.min(head.length, slice);
       this.timer.at(now + (need - this.credit) / perMs);
-    } else if (this.queue.ended) {
-      this.queue.ended = false;
-      this.next.end();
-    }
+    } else this.endIfDrained();
   }
 }
 

@@ -1,9 +1,9 @@
 /** `slicer`: cut each chunk into pieces of about `average_size` ± `size_variation` bytes, `delay` µs apart. */
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { ChunkQueue, PreciseTimer, Stage } from '../stage.js';
 import type { ToxicType } from '../toxic.js';
 import { amount } from './amount.js';
+import { PacedStage } from './paced-stage.js';
 
 const attributes = z.object({
   average_size: amount.default(0).describe('Average piece size in bytes (0: no slicing)'),
@@ -27,42 +27,20 @@ export function slicePoints(length: number, average: number, variation: number):
   return points;
 }
 
-class SlicerStage extends Stage {
-  private readonly queue = new ChunkQueue();
-  private readonly timer = new PreciseTimer(() => this.pump());
-
-  write(chunk: Uint8Array): void {
+class SlicerStage extends PacedStage {
+  protected override enqueue(chunk: Uint8Array): void {
     const a = this.toxic.attributes as SlicerAttributes;
     const points = slicePoints(chunk.length, Math.floor(a.average_size), Math.floor(a.size_variation));
     for (let i = 1; i < points.length; i++) this.queue.push(chunk.subarray(points[i - 1], points[i]));
-    if (!this.timer.armed) this.pump();
   }
 
-  override end(): void {
-    this.queue.ended = true;
-    if (!this.timer.armed) this.pump();
-  }
-
-  override flush(): boolean {
-    this.timer.clear();
-    this.queue.drainTo(this.next);
-    return true;
-  }
-
-  override dispose(): void {
-    this.timer.clear();
-  }
-
-  private pump(): void {
+  protected pump(): void {
     const delayMs = (this.toxic.attributes as SlicerAttributes).delay / 1000;
     if (delayMs <= 0) return void this.queue.drainTo(this.next);
     const piece = this.queue.shift();
     if (piece !== undefined) this.next.write(piece);
     if (this.queue.length > 0) this.timer.at(performance.now() + delayMs);
-    else if (this.queue.ended) {
-      this.queue.ended = false;
-      this.next.end();
-    }
+    else this.endIfDrained();
   }
 }
 
