@@ -3,6 +3,7 @@
  * same runner as `faultline run` — so they go through the ledger, measure recovery the same way,
  * and `--json` gives the journal's own fields.
  */
+import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { readUpState } from '../drivers/process/up-state.js';
 import { UsageError } from '../errors/index.js';
@@ -113,4 +114,16 @@ function flatRecovery(journal: Journal): Record<string, unknown> {
   const hit = journal.recovery.find((r) => r.faultIds.length > 0);
   if (!hit) return {};
   return { service: hit.service, timeToImpactMs: hit.timeToImpactMs, timeToRecoverMs: hit.timeToRecoverMs, outageMs: hit.outageMs, restarts: hit.restarts };
+}
+
+/** Flags every quick fault command shares; `systemHelp` says when the system file is needed. */
+export function quickFlags(cmd: Command, systemHelp = 'system file (default: ./faultline.yaml)'): Command {
+  return cmd
+    .option('-s, --system <file>', systemHelp)
+    .option('--timeout <duration>', 'how long to wait for the service to be healthy again', '30s')
+    .option('--sustained <n>', 'consecutive healthy probes that count as recovered', '3')
+    .option('-r, --report-dir <dir>', 'also write journal.json here')
+    .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
+    .option('--json', 'print the result as JSON (fields as in journal.json: timeToRecoverMs, …)')
+    .option('--no-reaper', 'do not start the reaper that reverts the fault if faultline dies');
 }

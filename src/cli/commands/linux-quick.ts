@@ -13,17 +13,12 @@ import { parseEndpoint } from '../../drivers/linux/target.js';
 import { UsageError } from '../../errors/index.js';
 import type { LoadedSystem } from '../../experiment/loader/load-system.js';
 import { systemSchema } from '../../experiment/schema/system.js';
-import { durationFlag, runQuickFault, type QuickOptions } from '../quick-fault.js';
+import { durationFlag, quickFlags, runQuickFault, type QuickOptions } from '../quick-fault.js';
 
-function common(cmd: Command): Command {
-  return cmd
-    .option('-s, --system <file>', 'system file (default: ./faultline.yaml; not needed for a host:port target)')
-    .option('--timeout <duration>', 'how long to wait for the service to be healthy again', '30s')
-    .option('--sustained <n>', 'consecutive healthy probes that count as recovered', '3')
-    .option('-r, --report-dir <dir>', 'also write journal.json here')
-    .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
-    .option('--json', 'print the result as JSON (fields as in journal.json: timeToRecoverMs, …)')
-    .option('--no-reaper', 'do not start the reaper that reverts the fault if faultline dies');
+
+/** The shared quick flags; a host:port target needs no system file. */
+function linuxFlags(cmd: Command): Command {
+  return quickFlags(cmd, 'system file (default: ./faultline.yaml; not needed for a host:port target)');
 }
 
 function selectorFlags(cmd: Command): Command {
@@ -103,7 +98,7 @@ async function runNetwork(fault: LinuxFaultName, target: string, params: Record<
 }
 
 export function registerLinuxQuick(program: Command, setExit: (code: number) => void): void {
-  selectorFlags(common(program.command('partition').description('Cut a service (or host:port) off the network for a while — its packets dropped, or rejected — then heal it')))
+  selectorFlags(linuxFlags(program.command('partition').description('Cut a service (or host:port) off the network for a while — its packets dropped, or rejected — then heal it')))
     .argument('<target>', 'service from the system file, or host:port')
     .requiredOption('--for <duration>', 'how long, e.g. 10s')
     .option('--reject', 'reject (TCP reset, ICMP unreachable) instead of dropping silently')
@@ -114,7 +109,7 @@ export function registerLinuxQuick(program: Command, setExit: (code: number) => 
       setExit(await runNetwork('net-partition', target, params, duration, `partition ${target} for ${opts.for}`, opts));
     });
 
-  selectorFlags(common(program.command('loss').description('Drop a share of a service\'s (or host:port\'s) packets at random for a while')))
+  selectorFlags(linuxFlags(program.command('loss').description('Drop a share of a service\'s (or host:port\'s) packets at random for a while')))
     .argument('<target>', 'service from the system file, or host:port')
     .requiredOption('--percent <p>', 'share of packets to drop, e.g. 20')
     .requiredOption('--for <duration>', 'how long, e.g. 10s')
@@ -125,7 +120,7 @@ export function registerLinuxQuick(program: Command, setExit: (code: number) => 
       setExit(await runNetwork('net-loss', target, params, duration, `lose ${opts.percent}% of ${target}'s packets for ${opts.for}`, opts));
     });
 
-  selectorFlags(common(program.command('bandwidth').description('Limit the bandwidth of a service\'s (or host:port\'s) traffic for a while (tc htb)')))
+  selectorFlags(linuxFlags(program.command('bandwidth').description('Limit the bandwidth of a service\'s (or host:port\'s) traffic for a while (tc htb)')))
     .argument('<target>', 'service from the system file, or host:port')
     .requiredOption('--rate <rate>', 'e.g. 1mbit, 500kbit, 2mbps (bytes/s, as tc writes it)')
     .requiredOption('--for <duration>', 'how long, e.g. 10s')
@@ -137,7 +132,7 @@ export function registerLinuxQuick(program: Command, setExit: (code: number) => 
       setExit(await runNetwork('net-bandwidth', target, params, duration, `limit ${target} to ${opts.rate} for ${opts.for}`, opts));
     });
 
-  common(program.command('limit').description('Cap a service\'s CPU and/or memory through cgroups for a while, then restore the previous limits'))
+  linuxFlags(program.command('limit').description('Cap a service\'s CPU and/or memory through cgroups for a while, then restore the previous limits'))
     .argument('<service>', 'service from the system file')
     .option('--cpu <cpus>', 'CPUs it may use, e.g. 0.5')
     .option('--memory <size>', 'memory limit, e.g. 64m (past it, processes are OOM-killed; kills are recorded)')
@@ -153,7 +148,7 @@ export function registerLinuxQuick(program: Command, setExit: (code: number) => 
       setExit(await runQuickFault({ fault: 'resource-limit', target: service, duration, params, title: `limit ${service} to ${what} for ${opts.for}` }, opts));
     });
 
-  common(program.command('stress').description('Burn CPU and/or hold memory beside a service, inside its cgroups, for a while'))
+  linuxFlags(program.command('stress').description('Burn CPU and/or hold memory beside a service, inside its cgroups, for a while'))
     .argument('<service>', 'service from the system file')
     .option('--cpu <workers>', 'busy workers, each worth up to one CPU')
     .option('--load <percent>', 'share of each CPU worker\'s time spent busy', '100')

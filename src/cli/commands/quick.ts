@@ -1,26 +1,15 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors/index.js';
-import { durationFlag, runQuickFault, type QuickOptions } from '../quick-fault.js';
+import { durationFlag, quickFlags, runQuickFault, type QuickOptions } from '../quick-fault.js';
 import { systemFrom } from '../context.js';
 
-/** Flags every quick fault command shares. */
-function common(cmd: Command): Command {
-  return cmd
-    .option('-s, --system <file>', 'system file (default: ./faultline.yaml)')
-    .option('--timeout <duration>', 'how long to wait for the service to be healthy again', '30s')
-    .option('--sustained <n>', 'consecutive healthy probes that count as recovered', '3')
-    .option('-r, --report-dir <dir>', 'also write journal.json here')
-    .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
-    .option('--json', 'print the result as JSON (fields as in journal.json: timeToRecoverMs, …)')
-    .option('--no-reaper', 'do not start the reaper that reverts the fault if faultline dies');
-}
 
 const EXIT_HELP = `
 Exit codes: 0 healthy again in time · 1 not healthy again within --timeout · 2 bad input or the
 service is not running · 3 interrupted (everything reverted) · 4 a revert failed.`;
 
 export function registerQuickCommands(program: Command, setExit: (code: number) => void): void {
-  common(program.command('kill').description('Kill a service\'s process, then wait until it is healthy again and report its time to recover'))
+  quickFlags(program.command('kill').description('Kill a service\'s process, then wait until it is healthy again and report its time to recover'))
     .argument('<service>', 'service from the system file')
     .option('--signal <name>', 'signal to send', 'SIGKILL')
     .addHelpText('after', `${EXIT_HELP}\n\nExample:\n  faultline up &   # supervises the system's process services\n  faultline kill api --json`)
@@ -28,7 +17,7 @@ export function registerQuickCommands(program: Command, setExit: (code: number) 
       setExit(await runQuickFault({ fault: 'kill', target: service, params: { signal: opts.signal }, title: `kill ${service}` }, opts));
     });
 
-  common(program.command('pause').description('Freeze a service\'s process (SIGSTOP) for a while, then continue it (SIGCONT) and measure recovery'))
+  quickFlags(program.command('pause').description('Freeze a service\'s process (SIGSTOP) for a while, then continue it (SIGCONT) and measure recovery'))
     .argument('<service>', 'service from the system file')
     .requiredOption('--for <duration>', 'how long to keep it paused, e.g. 10s')
     .addHelpText('after', `${EXIT_HELP}\n\nIf faultline itself is killed while a process is paused, \`faultline recover\` continues it.`)
@@ -37,14 +26,14 @@ export function registerQuickCommands(program: Command, setExit: (code: number) 
       setExit(await runQuickFault({ fault: 'pause', target: service, duration, title: `pause ${service} for ${opts.for}` }, opts));
     });
 
-  common(program.command('restart').description('Restart a service (through its supervisor when it has one) and report its time to recover'))
+  quickFlags(program.command('restart').description('Restart a service (through its supervisor when it has one) and report its time to recover'))
     .argument('<service>', 'service from the system file')
     .addHelpText('after', EXIT_HELP)
     .action(async (service: string, opts: QuickOptions) => {
       setExit(await runQuickFault({ fault: 'restart', target: service, title: `restart ${service}` }, opts));
     });
 
-  common(program.command('random').description('Kill one random service (never an excluded or critical one) and measure its recovery'))
+  quickFlags(program.command('random').description('Kill one random service (never an excluded or critical one) and measure its recovery'))
     .option('--exclude <services>', 'comma-separated services never to touch', '')
     .option('--include-critical', 'also consider services marked critical')
     .option('--signal <name>', 'signal to send', 'SIGKILL')
