@@ -17,6 +17,8 @@ import { registerSchema } from './commands/schema.js';
 import { registerStop } from './commands/stop.js';
 import { registerUp, registerDown } from './commands/up.js';
 import { registerValidate } from './commands/validate.js';
+import { registerInit } from './commands/init.js';
+import { registerGraph } from './commands/graph.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -57,6 +59,8 @@ Docs: docs/ in the package (experiment format, faults, CLI, errors).`,
   registerDown(program, setExit);
   registerAudit(program, setExit);
   registerReaper(program, setExit);
+  registerInit(program, setExit);
+  registerGraph(program, setExit);
   return program;
 }
 

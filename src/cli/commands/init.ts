@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { composeToSystem } from '../../compose/compose-to-system.js';
+import { UsageError, formatIssue } from '../../errors/index.js';
+import { printJson } from '../context.js';
+
+interface InitOptions {
+  compose?: string;
+  output: string;
+  project?: string;
+  force?: boolean;
+  stdout?: boolean;
+  json?: boolean;
+}
+
+export function registerInit(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('init')
+    .description('Write a system file (faultline.yaml) from a Docker Compose file: services, health checks, dependsOn')
+    .requiredOption('--compose <file>', 'the Compose file to read (docker-compose.yml, compose.yaml)')
+    .option('-o, --output <file>', 'the system file to write', 'faultline.yaml')
+    .option('--project <name>', 'the Compose project name (default: the compose file\'s name:, else its directory\'s name)')
+    .option('--force', 'overwrite the output file if it exists')
+    .option('--stdout', 'print the system file instead of writing it')
+    .option('--json', 'print a summary as JSON (services, health checks, warnings) instead of text')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  faultline init --compose docker-compose.yml                 write ./faultline.yaml
+  faultline init --compose deploy/compose.yaml -o shop.yaml --project shop
+  faultline init --compose docker-compose.yml --stdout | less
+  faultline init --compose docker-compose.yml --force         replace an existing faultline.yaml
+
+Each compose service becomes a service with a compose target (project + service), a health check
+from its first published HTTP (else TCP) port, and dependsOn from depends_on, links, volumes_from
+and network_mode: service:X. Nothing is marked critical: the file says where to. Unsupported
+features (extends, profiles, include) are warnings on stderr. Exit 2 when the compose file is
+invalid or the output exists (without --force); nothing is written then. See docs/compose.md.`,
+    )
+    .action(async (opts: InitOptions) => {
+      if (opts.stdout && opts.json) throw new UsageError('--stdout and --json cannot be combined: --stdout prints the system file itself');
+      const output = opts.output;
+      if (!opts.stdout && !['.yaml', '.yml'].includes(extname(output).toLowerCase())) {
+        throw new UsageError(`--output ${output}: expected a .yaml or .yml file name`);
+      }
+      const target = resolve(output);
+      if (!opts.stdout && existsSync(target) && !opts.force) {
+        throw new UsageError(`${output} already exists; nothing was written. Use --force to overwrite it, -o FILE to write elsewhere, or --stdout`);
+      }
+      const result = await composeToSystem(opts.compose!, {
+        ...(opts.project !== undefined ? { project: opts.project } : {}),
+        ...(opts.stdout ? {} : { outputFile: output }),
+      });
+      for (const w of result.warnings) process.stderr.write(`warning ${formatIssue(w)}\n`);
+      if (opts.stdout) {
+        process.stdout.write(result.text);
+        setExit(0);
+        return;
+      }
+      await mkdir(dirname(target), { recursive: true });
+      const temp = `${target}.${process.pid}.tmp`;
+      await writeFile(temp, result.text, { flag: 'wx' });
+      await rename(temp, target);
+
+      const rows = result.services.map((s) => ({
+        service: s.name,
+        health: s.config.health ? ('http' in s.config.health ? `http ${s.config.health.http}` : `tcp ${s.config.health.tcp}`) : null,
+        dependsOn: s.config.dependsOn,
+      }));
+      if (opts.json) {
+        printJson({ output, compose: opts.compose, project: result.project, services: rows, warnings: result.warnings });
+      } else {
+        process.stdout.write(`wrote ${output}: ${rows.length} service${rows.length === 1 ? '' : 's'} from ${opts.compose} (compose project ${result.project})\n`);
+        const width = Math.max(...rows.map((r) => r.service.length));
+        for (const r of rows) {
+          const deps = r.dependsOn.length ? `  dependsOn ${r.dependsOn.join(', ')}` : '';
+          process.stdout.write(`  ${r.service.padEnd(width)}  ${r.health ?? 'no health: check (see the comment in the file)'}${deps}\n`);
+        }
+        process.stdout.write(`next: review the health checks and critical flags, then  faultline validate ${output}  and  faultline graph --system ${output}\n`);
+      }
+      setExit(0);
+    });
+}

@@ -1,0 +1,76 @@
+/**
+ * Reads a Compose file as YAML (merge keys allowed, as Compose allows them), keeping a way back
+ * from a path in the data to its line, so every problem can point at the text.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
+import { ValidationError } from '../errors/index.js';
+import type { DocPath, StructuredDocument } from '../experiment/loader/read-document.js';
+
+export interface ComposeDocument extends StructuredDocument {
+  /** The compose file's directory: the project directory, where `.env` is read from. */
+  dir: string;
+}
+
+export async function readComposeFile(file: string, cwd = process.cwd()): Promise<ComposeDocument> {
+  const absPath = resolve(cwd, file);
+  let text: string;
+  try {
+    text = await readFile(absPath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT' ? `compose file not found (${absPath})` : code === 'EISDIR' ? `expected a compose file, got a directory (${absPath})` : `cannot read compose file: ${code ?? String(err)}`;
+    throw new ValidationError([{ file, path: '', message }]);
+  }
+  return parseCompose(file, absPath, text);
+}
+
+export function parseCompose(file: string, absPath: string, text: string): ComposeDocument {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  if (doc.errors.length > 0) {
+    throw new ValidationError(
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        const first = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        return { file, path: '', line: pos.line, column: pos.col, message: `${e.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'YAML syntax error'}: ${first}` };
+      }),
+    );
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    throw new ValidationError([{ file, path: '', message: `cannot read the YAML: ${(err as Error).message}` }]);
+  }
+  return {
+    file,
+    absPath,
+    dir: dirname(absPath),
+    data,
+    locate: (path, key) => {
+      const offset = offsetOf(doc, path, key);
+      if (offset === undefined) return undefined;
+      const pos = lineCounter.linePos(offset);
+      return { line: pos.line, column: pos.col };
+    },
+  };
+}
+
+/** Offset of the deepest node that exists along `path` (so a missing field points at its parent). */
+function offsetOf(doc: Document, path: DocPath, key?: string): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (!node || typeof node !== 'object') continue;
+    if (depth === path.length && key !== undefined && isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (range) return range[0];
+    }
+    const range = (node as { range?: [number, number, number] }).range;
+    if (range) return range[0];
+  }
+  return undefined;
+}
