@@ -104,6 +104,14 @@ method:
     assert.match(j.reasons.join(' '), /b recovers within 800ms: observed did not recover/);
   });
 
+  test('a second kill of a service that never came back is skipped, not an abort: the run deviates and says why', async () => {
+    const j = await run('killtwice', `title: b twice\nmethod:\n  - { fault: kill, target: b }\n  - { wait: 300ms }\n  - { fault: kill, target: b }\n  - { fault: kill, target: a }\n`);
+    assert.equal(j.status, 'deviated', j.reasons.join('; '));
+    assert.equal(j.exitCode, 1);
+    assert.deepEqual(j.faults.map((f) => f.service), ['b', 'a'], 'the method went on after the skipped step');
+    assert.match(j.reasons.join('\n'), /step "kill b" skipped: b is not there to fault \(.+\); it did not come back from an earlier fault of this run/);
+  });
+
   test('a rollback that restarts the service is part of the run: it recovers, the rollback is recorded', async () => {
     const j = await run('rollback', `title: b restarted by rollback\nmethod:\n  - { fault: kill, target: b }\nrollbacks:\n  - restart: b\nrecovery: { within: 3s, sustained: 2, services: [b] }\n`);
     assert.equal(j.rollbacks.length, 1);

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FaultContext, FaultKind, FaultTarget, RevertInfo } from '../../faults/types.js';
+import { isTargetError } from '../../errors/index.js';
 import type { FaultRecord } from '../../journal/types.js';
 import type { Ledger } from '../../safety/ledger.js';
 import { pick } from '../../util/random.js';
@@ -30,6 +31,8 @@ export interface MethodContext {
   faults: FaultRecord[];
   /** Asked before each step: a reason to abort (e.g. outside the allowed time windows), or nothing. */
   beforeStep?(): string | undefined;
+  /** A fault step that was not applied, and why (its target never came back from an earlier fault of this run). */
+  onSkipped?(reason: string): void;
 }
 
 export async function executeSteps(steps: Step[], ctx: MethodContext): Promise<void> {
@@ -95,7 +98,7 @@ async function executeFault(step: FaultStep, ctx: MethodContext): Promise<void> 
   const applied: Applied[] = [];
   try {
     for (const ref of refs) {
-      const targets = await ctx.resolve(kind, ref);
+      const targets = await resolveOrSkip(kind, ref, step, ctx);
       for (const target of targets) {
         if (ctx.signal.aborted) break;
         applied.push(await injectOne(kind, target, params, step, faultCtx, ctx));
@@ -107,6 +110,25 @@ async function executeFault(step: FaultStep, ctx: MethodContext): Promise<void> 
   } finally {
     // Undo in reverse order of injection, whatever happened above.
     for (const a of applied.reverse()) await revertOne(a, faultCtx, ctx);
+  }
+}
+
+/**
+ * The targets of one reference. A service that an earlier fault of this run took down and that
+ * never came back (nothing restarts it) has nothing left to fault: the step is skipped and says
+ * so — the failed recovery is the finding, and aborting would hide it behind "aborted".
+ */
+async function resolveOrSkip(kind: FaultKind, ref: string, step: FaultStep, ctx: MethodContext): Promise<FaultTarget[]> {
+  try {
+    return await ctx.resolve(kind, ref);
+  } catch (err) {
+    const service = isTargetError(err) ? err.service : undefined;
+    const hitBefore = service !== undefined && ctx.faults.some((f) => f.service === service && f.status !== 'inject-failed');
+    if (!hitBefore) throw err;
+    const reason = `step "${step.name ?? `${step.fault} ${ref}`}" skipped: ${service} is not there to fault (${(err as Error).message}); it did not come back from an earlier fault of this run`;
+    ctx.log(reason);
+    ctx.onSkipped?.(reason);
+    return [];
   }
 }
 

@@ -111,6 +111,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   let liveLoad: LiveLoad | undefined = options.liveLoad;
   let loadRecord: LoadRecord | undefined;
   let stopGuardrails = () => {};
+  /** Fault steps not applied because their target never came back from an earlier fault. */
+  const skipped: string[] = [];
 
   const ledger = await Ledger.open(options.stateDir);
   const started = new StartedProcesses(ledger, runId, loaded.system.system.services, (m) => reporters.emit('onLog', m));
@@ -244,6 +246,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
         },
         log: (m) => reporters.emit('onLog', m),
         faults,
+        onSkipped: (reason) => skipped.push(reason),
         beforeStep: () => {
           const veto = outsideWindows(experiment.guardrails.windows, new Date());
           return veto ? `time window: ${veto}` : undefined;
@@ -308,7 +311,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   const slos = loadRecord ? evaluateSlos(experiment.slos, loadRecord, ts.now()) : [];
   for (const check of slos) reporters.emit('onCheck', check);
   const verdicts = [...before, ...during, ...recoveryChecks(recovery, sustained, ts.now()), ...after, ...slos];
-  const status = decideStatus({ aborted: run.signal.aborted, faults, verdicts, steadyBefore });
+  const status = decideStatus({ aborted: run.signal.aborted, faults, verdicts, steadyBefore, skipped: skipped.length });
+  reasons.push(...skipped);
   if (status === 'deviated') reasons.push(...verdicts.filter((v) => !v.ok).map((v) => `${v.name}: observed ${v.observed}; expected ${v.expected}`));
   if (status === 'revert-failed') reasons.push(...faults.filter((f) => f.status === 'revert-failed').map((f) => `could not revert ${f.kind} on ${f.target}: ${f.error}`));
   const endedAt = new Date();
@@ -347,9 +351,9 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   return journal;
 }
 
-function decideStatus(r: { aborted: boolean; faults: FaultRecord[]; verdicts: CheckResult[]; steadyBefore: boolean }): RunStatus {
+function decideStatus(r: { aborted: boolean; faults: FaultRecord[]; verdicts: CheckResult[]; steadyBefore: boolean; skipped: number }): RunStatus {
   if (r.faults.some((f) => f.status === 'revert-failed')) return 'revert-failed';
   if (r.aborted) return 'aborted';
-  if (!r.steadyBefore || r.verdicts.some((v) => !v.ok)) return 'deviated';
+  if (!r.steadyBefore || r.skipped > 0 || r.verdicts.some((v) => !v.ok)) return 'deviated';
   return 'held';
 }
