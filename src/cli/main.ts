@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { describeError, exitCodeFor } from './exit-codes.js';
+import { registerExperiments } from './commands/experiments.js';
 import { registerHealth } from './commands/health.js';
 import { registerQuickCommands } from './commands/quick.js';
 import { registerAudit } from './commands/audit.js';
@@ -45,6 +46,7 @@ Docs: docs/ in the package (experiment format, faults, CLI, errors).`,
     );
   registerRun(program, setExit);
   registerValidate(program, setExit);
+  registerExperiments(program, setExit);
   registerHealth(program, setExit);
   registerQuickCommands(program, setExit);
   registerLinuxQuick(program, setExit);

@@ -2,8 +2,9 @@
 import { ValidationError } from '../errors/index.js';
 import { commandProbe } from './command-probe.js';
 import { httpProbe } from './http-probe.js';
+import { metricsProbe } from './metrics-probe.js';
 import { tcpProbe } from './tcp-probe.js';
-import type { ProbeCall, ProbeKind, ProbeResult } from './types.js';
+import type { ProbeCall, ProbeKind, ProbePhase, ProbeResult } from './types.js';
 
 export interface RunProbeOptions {
   signal?: AbortSignal;
@@ -11,10 +12,12 @@ export interface RunProbeOptions {
   cwd?: string;
   /** Milliseconds, when the call has no timeout of its own. */
   defaultTimeout: number;
+  /** When in a run the probe is taken (metrics probes: `before` sets the baseline of counter increases). */
+  phase?: ProbePhase;
 }
 
 export function runProbe(call: ProbeCall, options: RunProbeOptions): Promise<ProbeResult> {
-  const probeOptions = { timeout: call.timeout ?? options.defaultTimeout, signal: options.signal, cwd: options.cwd };
+  const probeOptions = { timeout: call.timeout ?? options.defaultTimeout, signal: options.signal, cwd: options.cwd, phase: options.phase };
   switch (probeKind(call)) {
     case 'http':
       return httpProbe(call.http!, probeOptions);
@@ -22,14 +25,16 @@ export function runProbe(call: ProbeCall, options: RunProbeOptions): Promise<Pro
       return tcpProbe(call.tcp!, probeOptions);
     case 'command':
       return commandProbe(call.command!, probeOptions);
+    case 'metrics':
+      return metricsProbe(call.metrics!, probeOptions);
   }
 }
 
-/** Which of http, tcp, command the call uses. Throws on a call with none or several (a bug upstream: the schema forbids it). */
+/** Which of http, tcp, command, metrics the call uses. Throws on a call with none or several (a bug upstream: the schema forbids it). */
 export function probeKind(call: ProbeCall): ProbeKind {
-  const kinds = (['http', 'tcp', 'command'] as const).filter((k) => call[k] !== undefined);
+  const kinds = (['http', 'tcp', 'command', 'metrics'] as const).filter((k) => call[k] !== undefined);
   if (kinds.length !== 1) {
-    const message = kinds.length === 0 ? 'expected one of http, tcp or command' : `expected only one of http, tcp or command, got ${kinds.join(' and ')}`;
+    const message = kinds.length === 0 ? 'expected one of http, tcp, command or metrics' : `expected only one of http, tcp, command or metrics, got ${kinds.join(' and ')}`;
     throw new ValidationError([{ file: '<inline>', path: '', message: `probe: ${message}` }]);
   }
   return kinds[0]!;

@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { formatDuration } from '../util/duration.js';
 import { lookup, parseJsonPath } from './json-path.js';
 import { probeKind } from './run-probe.js';
-import type { Expectation, HealthCheckInput, JsonPathCheck, ProbeCall, ProbeKind, ProbeResult } from './types.js';
+import type { Expectation, HealthCheckInput, JsonPathCheck, NumberTolerance, ProbeCall, ProbeKind, ProbeResult } from './types.js';
 
 export interface Verdict {
   ok: boolean;
@@ -30,8 +30,8 @@ interface Compiled {
   expected: string;
 }
 
-const FAILS: Record<ProbeKind, string> = { http: 'no response', tcp: 'no connection', command: 'command does not complete' };
-const COMPLETES: Record<ProbeKind, string> = { http: 'any response', tcp: 'connects', command: 'command exits' };
+const FAILS: Record<ProbeKind, string> = { http: 'no response', tcp: 'no connection', command: 'command does not complete', metrics: 'no metrics' };
+const COMPLETES: Record<ProbeKind, string> = { http: 'any response', tcp: 'connects', command: 'command exits', metrics: 'metrics scraped' };
 
 export function evaluate(call: ProbeCall, result: ProbeResult, expect?: Expectation): Verdict {
   const kind = probeKind(call);
@@ -62,6 +62,7 @@ export function healthToProbe(health: HealthCheckInput): { call: ProbeCall; expe
   if (health.http !== undefined) call.http = health.http;
   if (health.tcp !== undefined) call.tcp = health.tcp;
   if (health.command !== undefined) call.command = health.command;
+  if (health.metrics !== undefined) call.metrics = health.metrics;
   if (health.timeout !== undefined) call.timeout = health.timeout;
   const expect: Expectation = {};
   if (health.expectStatus !== undefined) expect.status = health.expectStatus;
@@ -79,6 +80,7 @@ function summarize(kind: ProbeKind, r: ProbeResult): string {
   }
   if (kind === 'http') return `status ${r.status ?? '?'} in ${took}`;
   if (kind === 'tcp') return `connected in ${took}`;
+  if (kind === 'metrics') return describeReading(r, took);
   return r.exitCode !== undefined ? `exit ${r.exitCode} in ${took}` : `killed by ${r.signal ?? 'signal'} in ${took}`;
 }
 
@@ -101,6 +103,12 @@ function compile(kind: ProbeKind, e: Expectation): Compiled {
   const exitCode = e.exitCode ?? (kind === 'command' && e.ok === undefined ? 0 : undefined);
   if (exitCode !== undefined) checks.push(exitCheck(exitCode));
   if (e.stdout !== undefined) checks.push(regexCheck('stdout', e.stdout, (r) => r.stdout));
+  if (kind === 'metrics') {
+    // Without a value or increase tolerance (and without ok: true) the metric must be there.
+    if (e.value === undefined && e.increase === undefined && e.ok === undefined) checks.push(presentCheck());
+    if (e.value !== undefined) checks.push(valueCheck(e.value));
+    if (e.increase !== undefined) checks.push(increaseCheck(e.increase));
+  }
   if (e.latency) checks.push(latencyCheck(e.latency));
   const expected = checks.length ? checks.map((c) => c.expected).join(', ') : COMPLETES[kind];
   return { checks, expected };
@@ -128,6 +136,49 @@ function latencyCheck({ min, max }: { min?: number; max?: number }): Check {
         ? `latency <= ${formatDuration(max)}`
         : `latency >= ${formatDuration(min ?? 0)}`;
   return { expected, test: (r) => ((min === undefined || r.latencyMs >= min) && (max === undefined || r.latencyMs <= max)) || '' };
+}
+
+function describeReading(r: ProbeResult, took: string): string {
+  const m = r.metric;
+  if (!m) return `scraped in ${took}`;
+  const value = m.series === 0 && m.value === undefined ? 'no series' : `= ${formatNumber(m.value)}${m.series === 1 ? '' : ` (${m.series} series)`}`;
+  const increase = !m.baseline && m.increase !== 0 ? `, +${formatNumber(m.increase)} since the baseline` : '';
+  return `${m.query} ${value}${increase} in ${took}`;
+}
+
+function formatNumber(n: number | undefined): string {
+  if (n === undefined) return '?';
+  return Number.isInteger(n) || !Number.isFinite(n) ? String(n) : String(Number(n.toPrecision(6)));
+}
+
+function presentCheck(): Check {
+  return { expected: 'metric present', test: (r) => (r.metric !== undefined && r.metric.series > 0) || '' };
+}
+
+function describeTolerance(what: string, t: NumberTolerance): string {
+  if (t.equals !== undefined) return `${what} = ${t.equals}`;
+  if (t.min !== undefined && t.max !== undefined) return `${what} in [${t.min}, ${t.max}]`;
+  return t.min !== undefined ? `${what} >= ${t.min}` : `${what} <= ${t.max}`;
+}
+
+function within(n: number, t: NumberTolerance): boolean {
+  return (t.equals === undefined || n === t.equals) && (t.min === undefined || n >= t.min) && (t.max === undefined || n <= t.max);
+}
+
+function valueCheck(t: NumberTolerance): Check {
+  return { expected: describeTolerance('value', t), test: (r) => (r.metric?.value !== undefined && within(r.metric.value, t)) || '' };
+}
+
+/** The scrape that sets the baseline passes: nothing can have grown yet (the run's first scrape, or the check before the method). */
+function increaseCheck(t: NumberTolerance): Check {
+  return {
+    expected: describeTolerance('increase', t),
+    test: (r) => {
+      if (r.metric === undefined) return '';
+      if (r.metric.baseline || within(r.metric.increase, t)) return true;
+      return r.metric.increase === 0 ? 'no increase since the baseline' : '';
+    },
+  };
 }
 
 function regexCheck(what: 'body' | 'stdout', source: string, pick: (r: ProbeResult) => string | undefined): Check {

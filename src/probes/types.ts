@@ -12,18 +12,43 @@ export interface HttpRequestSpec {
   body?: string;
 }
 
-/** What a probe calls: exactly one of http, tcp, command. */
+/**
+ * A metrics probe: scrape a Prometheus text-format endpoint and read one metric — the series named
+ * `name` whose labels include `labels`, combined by `aggregate` (default sum).
+ */
+export interface MetricsQuery {
+  url: string;
+  name: string;
+  /** A subset: a series matches when it has each of these labels with this value. */
+  labels?: Record<string, string>;
+  /** How matching series combine into one value (default sum; count: how many series match). */
+  aggregate?: MetricsAggregate;
+  headers?: Record<string, string>;
+}
+
+export type MetricsAggregate = 'sum' | 'min' | 'max' | 'avg' | 'count';
+
+/** What a probe calls: exactly one of http, tcp, command, metrics. */
 export interface ProbeCall {
   http?: string | HttpRequestSpec;
   /** host:port (IPv6 as [::1]:port) that must accept a TCP connection. */
   tcp?: string;
   /** Shell command (string, run by /bin/sh -c) or argv (list, run directly). */
   command?: string | string[];
+  /** A Prometheus text-format endpoint and the metric to read there. */
+  metrics?: MetricsQuery;
   /** Milliseconds. */
   timeout?: number;
 }
 
-export type ProbeKind = 'http' | 'tcp' | 'command';
+export type ProbeKind = 'http' | 'tcp' | 'command' | 'metrics';
+
+/** A tolerance on a number: equal to, or within [min, max] (both inclusive). */
+export interface NumberTolerance {
+  equals?: number;
+  min?: number;
+  max?: number;
+}
 
 /** A status, a list of statuses, or a class such as '2xx'. */
 export type StatusExpectation = number | number[] | string;
@@ -52,7 +77,14 @@ export interface Expectation {
   exitCode?: number | number[];
   /** Regular expression the command output must match. */
   stdout?: string;
+  /** Metrics probes: the metric's value (the matching series, aggregated). */
+  value?: NumberTolerance;
+  /** Metrics probes on counters: how much the metric grew since the run's steady-state check before the method. */
+  increase?: NumberTolerance;
 }
+
+/** When in a run a probe is taken: `before` starts the measurement of counter increases. */
+export type ProbePhase = 'before' | 'during' | 'after';
 
 export interface ProbeResult {
   /** The call completed: got an HTTP response / connected / the command exited. */
@@ -68,6 +100,21 @@ export interface ProbeResult {
   stdout?: string;
   /** Why the call did not complete, e.g. 'ECONNREFUSED', 'timeout after 500ms', 'aborted'. */
   error?: string;
+  /** Metrics probes: what was read. */
+  metric?: MetricReading;
+}
+
+export interface MetricReading {
+  /** `name{label="value"}` as queried. */
+  query: string;
+  /** Matching series. */
+  series: number;
+  /** The series aggregated; undefined when none matched (except for `count`, which is 0). */
+  value?: number;
+  /** Growth since the baseline (per series, counter resets counted as Prometheus does). */
+  increase: number;
+  /** This scrape is the baseline (the steady-state check before the method, or the first scrape of the run). */
+  baseline: boolean;
 }
 
 /** What each probe kind needs besides its target. */
@@ -77,6 +124,8 @@ export interface ProbeOptions {
   signal?: AbortSignal;
   /** Working directory for commands. */
   cwd?: string;
+  /** When in a run this probe is taken (metrics probes: `before` resets the baseline of `increase`). */
+  phase?: ProbePhase;
 }
 
 /** Health check of a service in the system file (matches `HealthCheck` in experiment/schema/system.ts). */

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadExperiment } from '../../experiment/loader/load-experiment.js';
+import { collect, loadExperimentOrCatalog } from '../../catalog/resolve.js';
 import { newRunId, runExperiment } from '../../experiment/runner/run-experiment.js';
 import { ConsoleReporter } from '../../reporters/console-reporter.js';
 import { JournalReporter } from '../../reporters/journal-reporter.js';
@@ -28,14 +28,18 @@ interface RunOptions extends CommonOptions {
   format: string;
   failOnRegression?: boolean;
   notify?: string;
+  target?: string;
+  set?: string[];
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
   program
     .command('run')
     .description('Run a chaos experiment: check steady state, inject its faults, measure recovery, write the report')
-    .argument('<file>', 'experiment file (.yaml, .yml, .json, .ts, .js)')
+    .argument('<file>', 'experiment file (.yaml, .yml, .json, .ts, .js), or catalog:<name> (see `faultline experiments list`)')
     .option('-s, --system <file>', "system file (default: the experiment's `system`, or faultline.yaml beside it)")
+    .option('-t, --target <service>', 'catalog experiments: the service to aim at')
+    .option('--set <name=value>', 'catalog experiments: a template parameter (repeatable)', collect)
     .option('-r, --report-dir <dir>', 'where to write journal.json and the reports (default: .faultline/reports/<run id>)')
     .option('-f, --format <list>', `reports to write into the report dir, comma-separated: ${REPORT_FORMATS.join(', ')} (journal.json is always written)`, REPORT_FORMATS.join(','))
     .option('--fail-on-regression', 'exit 1 when this run is worse than the previous run of the same experiment (time to recover +20%, a check that held now fails)')
@@ -56,11 +60,12 @@ Exit codes:
   3  aborted (Ctrl-C, faultline stop, max duration, a failed injection): everything was reverted
   4  a revert failed: faults may remain; the message says which, then run \`faultline recover\`
 
-Example:
-  faultline run examples/quickstart/kill-api.yaml --report-dir out`,
+Examples:
+  faultline run examples/quickstart/kill-api.yaml --report-dir out
+  faultline run catalog:service-kill --target api --set within=10s`,
     )
     .action(async (file: string, opts: RunOptions) => {
-      const loaded = await loadExperiment(file, { systemFile: opts.system, kinds });
+      const loaded = await loadExperimentOrCatalog(file, { systemFile: opts.system, target: opts.target, set: opts.set, kinds });
       if (opts.dryRun) {
         const stateDir = resolveStateDir(opts.stateDir); // read only: a dry run creates nothing
         await printPlan(loaded, process.stdout, stateDir);

@@ -36,6 +36,15 @@ const topLevel = experimentSchema(z.unknown());
 export async function loadExperiment(file: string, options: LoadOptions): Promise<LoadedExperiment> {
   const cwd = options.cwd ?? process.cwd();
   const doc = await readStructured(file, cwd);
+  return loadExperimentDocument(doc, options);
+}
+
+/**
+ * The same checks for an experiment that is already data — e.g. rendered from the catalog — with
+ * `doc.file` as the name every error message gives (`catalog:service-kill`).
+ */
+export async function loadExperimentDocument(doc: StructuredDocument, options: LoadOptions): Promise<LoadedExperiment> {
+  const cwd = options.cwd ?? process.cwd();
   const experiment = checkExperimentDocument(doc, options.kinds);
   const systemPath = locateSystemFile(doc, experiment, options.systemFile, cwd);
   const system = await loadSystem(systemPath.file, systemPath.cwd);

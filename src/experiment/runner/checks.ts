@@ -8,7 +8,7 @@ import { toProbeCall } from './probe-call.js';
 
 export async function checkProbeNow(probe: Probe, kind: 'steady-state-before' | 'steady-state-after', options: { cwd: string; signal?: AbortSignal; now: () => number }): Promise<CheckResult> {
   const call = toProbeCall(probe);
-  const result = await runProbe(call, { cwd: options.cwd, signal: options.signal, defaultTimeout: DEFAULT_PROBE_TIMEOUT_MS });
+  const result = await runProbe(call, { cwd: options.cwd, signal: options.signal, defaultTimeout: DEFAULT_PROBE_TIMEOUT_MS, phase: kind === 'steady-state-before' ? 'before' : 'after' });
   const verdict = evaluate(call, result, probe.expect);
   return { name: probe.name, kind, ok: verdict.ok, observed: verdict.observed, expected: verdict.expected, t: options.now() };
 }

@@ -7,6 +7,7 @@ export function toProbeCall(probe: Probe): ProbeCall {
     ...(probe.http !== undefined ? { http: probe.http } : {}),
     ...(probe.tcp !== undefined ? { tcp: probe.tcp } : {}),
     ...(probe.command !== undefined ? { command: probe.command } : {}),
+    ...(probe.metrics !== undefined ? { metrics: probe.metrics } : {}),
     ...(probe.timeout !== undefined ? { timeout: probe.timeout } : {}),
   };
 }

@@ -35,6 +35,16 @@ const jsonPathCheck = z
   })
   .describe('A check on one value of a JSON response body');
 
+const numberTolerance = z
+  .union([
+    z.number().transform((equals) => ({ equals })),
+    z
+      .strictObject({ equals: z.number().optional(), min: z.number().optional(), max: z.number().optional() })
+      .refine((t) => t.equals !== undefined || t.min !== undefined || t.max !== undefined, { message: 'expected equals, min or max' })
+      .refine((t) => t.min === undefined || t.max === undefined || t.min <= t.max, { message: 'expected min <= max' }),
+  ])
+  .describe('A number (equal to it), or { equals } / { min, max } (both inclusive)');
+
 /**
  * Tolerances: what a probe's result must look like to count as healthy. Kinds: status, range
  * (latency, JSON values), regex (body, stdout), boolean (`ok`), and JSON path.
@@ -48,6 +58,8 @@ export const expectation = z
     latency: z.strictObject({ max: duration.optional(), min: duration.optional() }).optional().describe('Range tolerance on the probe latency'),
     exitCode: z.union([z.number().int(), z.array(z.number().int())]).optional(),
     stdout: regexString.optional().describe('Regular expression the command output must match'),
+    value: numberTolerance.optional().describe('Metrics probes: the value of the metric (matching series aggregated)'),
+    increase: numberTolerance.optional().describe('Metrics probes: how much a counter grew since the steady-state check before the method'),
   })
   .describe('Tolerance: the result a healthy probe must produce');
 
@@ -58,20 +70,31 @@ const httpRequest = z.strictObject({
   body: z.string().optional(),
 });
 
-/** What a probe calls: exactly one of http, tcp, command. */
+const metricsQuery = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/ }).describe('The Prometheus text-format endpoint, e.g. http://127.0.0.1:9100/metrics'),
+    name: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'expected a Prometheus metric name such as http_requests_total'),
+    labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name'), z.string()).optional().describe('Labels a series must have (a subset)'),
+    aggregate: z.enum(['sum', 'min', 'max', 'avg', 'count']).optional().describe('How matching series combine (default sum)'),
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .describe('Scrape a Prometheus text-format endpoint and read one metric');
+
+/** What a probe calls: exactly one of http, tcp, command, metrics. */
 export const probeCall = {
   http: z.union([z.url({ protocol: /^https?$/ }), httpRequest]).optional().describe('URL, or { url, method, headers, body }'),
   tcp: z.string().regex(/^.+:\d{1,5}$/, 'expected host:port').optional().describe('host:port that must accept a TCP connection'),
   command: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional().describe('Shell command (string) or argv (list)'),
+  metrics: metricsQuery.optional(),
   timeout: duration.optional(),
 };
 
-export function exactlyOneCall(value: { http?: unknown; tcp?: unknown; command?: unknown }, ctx: z.RefinementCtx): void {
-  const present = (['http', 'tcp', 'command'] as const).filter((k) => value[k] !== undefined);
+export function exactlyOneCall(value: { http?: unknown; tcp?: unknown; command?: unknown; metrics?: unknown }, ctx: z.RefinementCtx): void {
+  const present = (['http', 'tcp', 'command', 'metrics'] as const).filter((k) => value[k] !== undefined);
   if (present.length !== 1) {
     ctx.addIssue({
       code: 'custom',
-      message: present.length === 0 ? 'expected one of http, tcp or command' : `expected only one of http, tcp or command, got ${present.join(' and ')}`,
+      message: present.length === 0 ? 'expected one of http, tcp, command or metrics' : `expected only one of http, tcp, command or metrics, got ${present.join(' and ')}`,
     });
   }
 }
