@@ -8,11 +8,13 @@ import { processFaults } from './process/index.js';
 import { STARTED_SERVICE_KIND, startedServiceKind } from './process/started-service.js';
 import { LinuxDriver, linuxFaults } from './linux/index.js';
 import { ProxyDriver, proxyFaults } from './proxy/index.js';
+import { DockerDriver, dockerFaults } from './docker/index.js';
 
 export const builtinFaults = {
   ...processFaults,
   ...linuxFaults,
   ...proxyFaults,
+  ...dockerFaults,
 } as const;
 
 export type BuiltinFaults = typeof builtinFaults;
@@ -38,4 +40,5 @@ export function revertRegistry(): Record<string, FaultKind> {
 export const builtinDrivers: Record<string, () => ServiceDriver> = {
   linux: () => new LinuxDriver(),
   proxy: () => new ProxyDriver(),
+  docker: () => new DockerDriver(),
 };

@@ -22,6 +22,24 @@ export interface DriverContext {
   log(message: string): void;
   /** The service's processes as the process driver resolves them (supervised, pid, pidFile, match). */
   processesOf?(service: string): Promise<{ pid: number; startTicks: number; label: string }[]>;
+  /** Lifecycle events a driver observes (a container died, started again, became healthy): they go to the journal's serviceEvents. */
+  serviceEvent?(event: DriverServiceEvent): void;
+}
+
+/** A service lifecycle event seen by a driver; wallTime in epoch ms, mono a performance.now() reading when known. */
+export interface DriverServiceEvent {
+  service: string;
+  type: 'spawn' | 'exit' | 'ready';
+  pid?: number;
+  code?: number | null;
+  signal?: string | null;
+  restart?: boolean;
+  /** The container it happened to. */
+  container?: string;
+  /** The kernel's OOM killer ended it. */
+  oom?: boolean;
+  wallTime: number;
+  mono?: number;
 }
 
 export interface SystemView {

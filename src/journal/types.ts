@@ -63,6 +63,10 @@ export interface ServiceEvent {
   signal?: string | null;
   /** true when a supervisor brought the process back after it exited. */
   restart?: boolean;
+  /** Docker services: the container (name) the event happened to. */
+  container?: string;
+  /** true when the kernel's OOM killer ended it (an `exit` of a container that hit its memory limit). */
+  oom?: boolean;
 }
 
 export interface ServiceRecovery {
@@ -80,6 +84,10 @@ export interface ServiceRecovery {
   recoveredT: number | null;
   failedProbes: number;
   restarts: number;
+  /** From the start of the service's fault window to its first restart (a `spawn` with restart: true): how long its supervisor, restart policy or Swarm took to run it again. Absent without a restart. */
+  timeToRestartMs?: number;
+  /** From the start of the fault window to the first `ready` after that restart (a container's HEALTHCHECK healthy, a supervised process's health check passing). Absent when none was recorded. */
+  timeToReadyMs?: number;
   /** The recovery expectation, when the experiment has one and holds this service to it. */
   expectedWithinMs?: number;
   met?: boolean;

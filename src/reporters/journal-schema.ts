@@ -57,6 +57,8 @@ export const serviceEventSchema = z.object({
   code: z.number().nullable().optional(),
   signal: z.string().nullable().optional(),
   restart: z.boolean().optional(),
+  container: z.string().optional().describe('docker services: the container it happened to'),
+  oom: z.boolean().optional().describe('the kernel\'s OOM killer ended it'),
 });
 
 export const serviceRecoverySchema = z.object({
@@ -70,6 +72,8 @@ export const serviceRecoverySchema = z.object({
   recoveredT: runT.nullable(),
   failedProbes: z.number(),
   restarts: z.number(),
+  timeToRestartMs: ms.optional().describe('fault window start → first restart (spawn with restart: true)'),
+  timeToReadyMs: ms.optional().describe('fault window start → first ready (healthy) after that restart'),
   expectedWithinMs: ms.optional(),
   met: z.boolean().optional(),
 });

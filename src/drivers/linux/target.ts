@@ -64,7 +64,8 @@ export function servicePorts(config: Readonly<Record<string, unknown>>): number[
 export const PROCESS_KEYS = ['process', 'pid', 'pidFile', 'match'] as const;
 
 export function hasProcesses(config: Readonly<Record<string, unknown>>): boolean {
-  return PROCESS_KEYS.some((k) => config[k] !== undefined);
+  // Docker services too: their processes are their containers' (the docker driver answers processesOf).
+  return PROCESS_KEYS.some((k) => config[k] !== undefined) || ['container', 'compose', 'swarm'].some((k) => config[k] !== undefined);
 }
 
 export function describeProcesses(service: string, processes: readonly LinuxProcess[]): string {

@@ -109,6 +109,8 @@ function driverProblem(driver: string, name: string, svc: ServiceConfig, sub: st
   if (driver === 'process') {
     if (sub !== undefined) return `process faults target a service, not a proxy: use "${name}"`;
     if (svc.endpoint !== undefined) return `service "${name}" is watch-only (endpoint): process faults need a process, pid, pidFile or match target`;
+    const docker = svc.container !== undefined ? 'container' : svc.compose !== undefined ? 'compose' : svc.swarm !== undefined ? 'swarm' : undefined;
+    if (docker) return `service "${name}" is a Docker service (${docker}): use the container-* faults instead (container-kill, container-stop, container-pause, container-restart; see docs/docker.md)`;
     return undefined;
   }
   const make = builtinDrivers[driver];

@@ -36,7 +36,10 @@ export function analyzeServices(input: RecoveryInput): ServiceRecovery[] {
     const window = faultWindow(own) ?? runWindow;
     const samples = input.samples.filter((s) => s.series === `service:${service}`);
     const r = analyzeRecovery(samples, { faultStart: window.start, faultEnd: window.end, sustained: input.sustained });
-    const restarts = input.events.filter((e) => e.service === service && e.type === 'spawn' && e.restart && e.t >= window.start).length;
+    const restartEvents = input.events.filter((e) => e.service === service && e.type === 'spawn' && e.restart && e.t >= window.start);
+    const restarts = restartEvents.length;
+    const firstRestart = restartEvents.reduce<number | undefined>((min, e) => (min === undefined || e.t < min ? e.t : min), undefined);
+    const ready = firstRestart === undefined ? undefined : input.events.filter((e) => e.service === service && e.type === 'ready' && e.t >= firstRestart).reduce<number | undefined>((min, e) => (min === undefined || e.t < min ? e.t : min), undefined);
     const record: ServiceRecovery = {
       service,
       faultIds: own.map((f) => f.id),
@@ -48,6 +51,8 @@ export function analyzeServices(input: RecoveryInput): ServiceRecovery[] {
       recoveredT: r.recoveredAt,
       failedProbes: r.failedSamples,
       restarts,
+      ...(firstRestart !== undefined ? { timeToRestartMs: firstRestart - window.start } : {}),
+      ...(ready !== undefined ? { timeToReadyMs: ready - window.start } : {}),
     };
     if (input.expectation && scope.has(service)) {
       record.expectedWithinMs = input.expectation.within;

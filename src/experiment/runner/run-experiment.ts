@@ -130,6 +130,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
         ...(e.code !== undefined ? { code: e.code } : {}),
         ...(e.signal !== undefined ? { signal: e.signal } : {}),
         ...(e.restart ? { restart: true } : {}),
+        ...(e.container !== undefined ? { container: e.container } : {}),
+        ...(e.oom ? { oom: true } : {}),
       };
       serviceEvents.push(event);
       reporters.emit('onServiceEvent', event);

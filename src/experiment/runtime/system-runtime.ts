@@ -8,6 +8,7 @@ import { TargetError } from '../../errors/index.js';
 import type { FaultKind, FaultTarget } from '../../faults/types.js';
 import type { DriverContext, ServiceDriver, SystemView } from '../../faults/driver.js';
 import { builtinDrivers } from '../../drivers/index.js';
+import { dockerProcesses, isDockerService, type DockerServiceConfig } from '../../drivers/docker/index.js';
 import { ProcessSupervisor } from '../../drivers/process/supervisor.js';
 import { resolveProcessTargets } from '../../drivers/process/target.js';
 import { readUpState } from '../../drivers/process/up-state.js';
@@ -27,6 +28,9 @@ export interface SupervisorEventOut {
   wallTime: number;
   /** performance.now() of the event, in this process; undefined when it came from another process. */
   mono?: number;
+  /** Docker services: the container it happened to, and whether the kernel's OOM killer ended it. */
+  container?: string;
+  oom?: boolean;
 }
 
 export interface SystemRuntimeOptions {
@@ -71,7 +75,13 @@ export class SystemRuntime {
       stateDir: this.options.stateDir,
       signal,
       log: (m) => this.options.log?.(m),
-      processesOf: async (service) => (await this.resolve(processKind, service)) as unknown as { pid: number; startTicks: number; label: string }[],
+      processesOf: async (service) => {
+        const svc = this.loaded.system.services[service];
+        // A container's processes: its main process on this host (the linux faults then act in its namespace and cgroups).
+        if (svc && isDockerService(svc)) return dockerProcesses(service, svc as DockerServiceConfig, this.loaded.dir);
+        return (await this.resolve(processKind, service)) as unknown as { pid: number; startTicks: number; label: string }[];
+      },
+      serviceEvent: (e) => this.options.onEvent?.(e),
     };
   }
 
@@ -126,6 +136,9 @@ export class SystemRuntime {
     const [serviceName] = splitTarget(ref);
     const svc = this.loaded.system.services[serviceName];
     if (!svc && kind.driver === 'process') throw new TargetError(`unknown service "${serviceName}"`, serviceName);
+    if (svc && kind.driver === 'process' && isDockerService(svc)) {
+      throw new TargetError(`service ${serviceName} is a Docker service: ${kind.name} acts on processes; use the container-* faults in an experiment (container-kill, container-pause, …; see docs/docker.md)`, serviceName);
+    }
     if (svc && kind.driver === 'process') {
       return resolveProcessTargets(serviceName, svc, {
         baseDir: this.loaded.dir,
@@ -146,8 +159,10 @@ export class SystemRuntime {
       const { pid } = await controller.restart(service);
       return `restarted ${service} (pid ${pid})`;
     }
-    const kind = kinds.restart;
-    if (!kind) throw new TargetError('no restart fault kind registered', service);
+    const svc = this.loaded.system.services[service];
+    const docker = svc !== undefined && isDockerService(svc);
+    const kind = docker ? kinds['container-restart'] : kinds.restart;
+    if (!kind) throw new TargetError(`no ${docker ? 'container-restart' : 'restart'} fault kind registered`, service);
     const targets = await this.resolve(kind, service);
     for (const target of targets) await kind.inject(target, kind.params.parse({}), ctx);
     return `restarted ${targets.map((t) => t.label).join(', ')}`;

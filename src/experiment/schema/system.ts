@@ -1,5 +1,6 @@
 /** The system file (`faultline.yaml`): the services an experiment may touch and watch. */
 import { z } from 'zod';
+import { defaultContainerHealth } from '../../drivers/docker/health.js';
 import { duration, exactlyOneCall, name, probeCall, regex } from './common.js';
 
 const restartPolicy = z
@@ -59,7 +60,12 @@ export const service = z
     container: z.string().min(1).optional().describe('A Docker container by name or id'),
     compose: composeTarget.optional(),
     swarm: swarmTarget.optional(),
-    health: healthCheck.optional(),
+    dockerHost: z
+      .string()
+      .regex(/^(unix:\/\/\/|\/|tcp:\/\/|https?:\/\/)\S+$/, 'expected an engine address such as unix:///var/run/docker.sock or tcp://10.0.0.5:2375')
+      .optional()
+      .describe('The Docker engine of a container, compose or swarm service (default: DOCKER_HOST, else unix:///var/run/docker.sock)'),
+    health: healthCheck.optional().describe('How to tell that the service is healthy (container, compose and swarm services without one are watched through the engine: running, and healthy by their own HEALTHCHECK)'),
     dependsOn: z.array(name).default([]),
     critical: z.boolean().default(false),
     proxies: z.array(proxyDecl).default([]),
@@ -76,6 +82,14 @@ export const service = z
             : `expected one target, got ${targets.join(' and ')}`,
       });
     }
+    if (svc.dockerHost !== undefined && svc.container === undefined && svc.compose === undefined && svc.swarm === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['dockerHost'], message: 'dockerHost applies to container, compose and swarm services only' });
+    }
+  })
+  // A docker service with no health check is watched through the engine's view of its containers.
+  .transform((svc) => {
+    const health = svc.health === undefined ? defaultContainerHealth(svc) : undefined;
+    return health ? { ...svc, health: health as z.output<typeof healthCheck> } : svc;
   });
 
 export const systemSchema = z
