@@ -12,6 +12,7 @@ import { mapService, type PlannedService } from './map-service.js';
 import { projectName } from './project-name.js';
 import { readComposeFile, type ComposeDocument } from './read-compose.js';
 import { renderSystem } from './render-system.js';
+import { findDependencyCycle } from '../util/dependency-cycle.js';
 
 export interface ComposeToSystemOptions {
   /** --project. */
@@ -98,26 +99,6 @@ function topLevel(ctx: MappingContext, doc: ComposeDocument): Record<string, unk
 /** Compose refuses circular dependencies, and so does the system file: name the cycle. */
 function checkCycles(ctx: MappingContext, services: PlannedService[]): void {
   const deps = new Map(services.map((s) => [s.name, s.config.dependsOn]));
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (name: string): string[] | undefined => {
-    if (state.get(name) === 'done') return undefined;
-    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
-    state.set(name, 'visiting');
-    stack.push(name);
-    for (const dep of deps.get(name) ?? []) {
-      const found = visit(dep);
-      if (found) return found;
-    }
-    stack.pop();
-    state.set(name, 'done');
-    return undefined;
-  };
-  for (const s of services) {
-    const cycle = visit(s.name);
-    if (cycle) {
-      fail(ctx, ['services', cycle[0]!, 'depends_on'], `dependencies form a cycle: ${cycle.join(' -> ')} (Compose cannot start these either)`);
-      return;
-    }
-  }
+  const cycle = findDependencyCycle(deps.keys(), (name) => deps.get(name) ?? []);
+  if (cycle) fail(ctx, ['services', cycle[0]!, 'depends_on'], `dependencies form a cycle: ${cycle.join(' -> ')} (Compose cannot start these either)`);
 }

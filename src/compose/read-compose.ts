@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ValidationError } from '../errors/index.js';
-import type { DocPath, StructuredDocument } from '../experiment/loader/read-document.js';
+import { offsetOf, type StructuredDocument } from '../experiment/loader/read-document.js';
 
 export interface ComposeDocument extends StructuredDocument {
   /** The compose file's directory: the project directory, where `.env` is read from. */
@@ -59,18 +59,3 @@ export function parseCompose(file: string, absPath: string, text: string): Compo
   };
 }
 
-/** Offset of the deepest node that exists along `path` (so a missing field points at its parent). */
-function offsetOf(doc: Document, path: DocPath, key?: string): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (!node || typeof node !== 'object') continue;
-    if (depth === path.length && key !== undefined && isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
-      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
-      if (range) return range[0];
-    }
-    const range = (node as { range?: [number, number, number] }).range;
-    if (range) return range[0];
-  }
-  return undefined;
-}

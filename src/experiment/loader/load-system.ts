@@ -5,6 +5,7 @@ import { systemSchema, type SystemFile } from '../schema/system.js';
 import { closest } from './closest.js';
 import { readStructured, type StructuredDocument } from './read-document.js';
 import { fromZod, issueAt } from './zod-issues.js';
+import { findDependencyCycle } from '../../util/dependency-cycle.js';
 
 export interface LoadedSystem {
   /** As the user named it. */
@@ -49,24 +50,6 @@ export function unknownService(name: string, known: string[]): string {
 }
 
 function findCycle(system: SystemFile): string[] | undefined {
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (name: string): string[] | undefined => {
-    if (state.get(name) === 'done') return undefined;
-    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
-    state.set(name, 'visiting');
-    stack.push(name);
-    for (const dep of system.services[name]?.dependsOn ?? []) {
-      const found = system.services[dep] ? visit(dep) : undefined;
-      if (found) return found;
-    }
-    stack.pop();
-    state.set(name, 'done');
-    return undefined;
-  };
-  for (const name of Object.keys(system.services)) {
-    const found = visit(name);
-    if (found) return found;
-  }
-  return undefined;
+  // A dependency on an unknown service is reported on its own; it cannot close a cycle.
+  return findDependencyCycle(Object.keys(system.services), (name) => (system.services[name]?.dependsOn ?? []).filter((dep) => system.services[dep]));
 }

@@ -72,7 +72,7 @@ function syntaxMessage(code: string, message: string): string {
 }
 
 /** Offset of the deepest node that exists along `path` (so a missing field points at its parent). */
-function offsetOf(doc: Document, path: DocPath, key?: string): number | undefined {
+export function offsetOf(doc: Document, path: DocPath, key?: string): number | undefined {
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (!node || typeof node !== 'object') continue;
