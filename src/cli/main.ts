@@ -6,6 +6,7 @@ import { registerExperiments } from './commands/experiments.js';
 import { registerHealth } from './commands/health.js';
 import { registerQuickCommands } from './commands/quick.js';
 import { registerAudit } from './commands/audit.js';
+import { registerDemo } from './commands/demo.js';
 import { registerHistory } from './commands/history.js';
 import { registerLinuxQuick } from './commands/linux-quick.js';
 import { registerLoad } from './commands/load.js';
@@ -61,6 +62,7 @@ Docs: docs/ in the package (experiment format, faults, CLI, errors).`,
   registerDown(program, setExit);
   registerAudit(program, setExit);
   registerReaper(program, setExit);
+  registerDemo(program, setExit);
   registerInit(program, setExit);
   registerGraph(program, setExit);
   return program;
