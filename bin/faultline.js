@@ -10,7 +10,21 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Every command awaits its own work (long-running ones — up, proxy, the reaper — until they are
+// told to stop), so once main() settles nothing should keep the process alive. If something does
+// (a handle left open by a bug), exit anyway after a grace period, saying what was still open, so
+// a pipeline never hangs on a finished run. The timer is unref'd: it never delays a clean exit.
+const GRACE_MS = 3000;
+function exitWhenDone(code) {
+  process.exitCode = code;
+  setTimeout(() => {
+    const open = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+    process.stderr.write(`faultline: still running ${GRACE_MS / 1000}s after finishing (open: ${open.join(', ') || 'nothing'}); exiting with code ${code}\n`);
+    process.exit(code);
+  }, GRACE_MS).unref();
+}
+
 main(process.argv).then(
-  (code) => { process.exitCode = code; },
-  (err) => { console.error(err?.stack ?? String(err)); process.exitCode = 2; },
+  (code) => exitWhenDone(code),
+  (err) => { console.error(err?.stack ?? String(err)); exitWhenDone(2); },
 );
