@@ -7,7 +7,9 @@
  * - A service joins the cascade at its first failed health probe in the episode that follows a
  *   healthy one (or its first probe): a service still failing from an earlier episode is not
  *   counted again until it has been healthy. A probe in flight at the first injection counts (at
- *   offset 0): it may have seen the fault. Services failing at the same offset list roots first.
+ *   offset 0): it may have seen the fault. Failures within one probe interval of each other were
+ *   seen at the same tick, so their time order means nothing: they are listed targeted services
+ *   first, then by dependsOn distance from them (see orderWithinProbeInterval).
  * - A failure is explained when the service was targeted, or when it depends (directly or through
  *   other services) on a targeted service or on one that failed before it in the episode.
  *   Anything else is propagation the graph does not explain: a missing dependsOn, or a shared
@@ -40,6 +42,30 @@ export function episodes(faults: readonly FaultRecord[]): Episode[] {
   return out;
 }
 
+/**
+ * Probes run on one cadence, so failures seen within one probe interval of each other were seen
+ * at the same tick: their order in time says nothing about which failed first. Within such a
+ * group the graph decides — the targeted services, then their dependents nearest first — and time
+ * only breaks the remaining ties. (Sorted in place; the input is in time order.)
+ */
+function orderWithinProbeInterval(failures: { service: string; sample: Sample }[], journal: Journal, roots: ReadonlySet<string>, startT: number): void {
+  const interval = journal.probeIntervalMs;
+  if (!(interval > 0) || failures.length < 2) return;
+  const hops = (service: string): number => {
+    if (roots.has(service)) return 0;
+    const path = journal.system ? dependencyPath(journal.system, service, roots) : undefined;
+    return path ? path.length - 1 : Number.MAX_SAFE_INTEGER;
+  };
+  const at = (x: { sample: Sample }) => Math.max(x.sample.t, startT);
+  for (let first = 0; first < failures.length; ) {
+    let last = first;
+    while (last + 1 < failures.length && at(failures[last + 1]!) - at(failures[first]!) < interval) last++;
+    const group = failures.slice(first, last + 1).sort((a, b) => hops(a.service) - hops(b.service) || at(a) - at(b));
+    failures.splice(first, group.length, ...group);
+    first = last + 1;
+  }
+}
+
 export function analyzeCascades(journal: Journal): Cascade[] {
   const series = bySeries(journal.timeSeries);
   const services = watchedServices(journal);
@@ -51,6 +77,7 @@ export function analyzeCascades(journal: Journal): Cascade[] {
       .map((service) => ({ service, sample: firstFailure(series.get(`${SERVICE_PREFIX}${service}`) ?? [], episode.startT, endT) }))
       .filter((x): x is { service: string; sample: Sample } => x.sample !== undefined)
       .sort((a, b) => Math.max(a.sample.t, episode.startT) - Math.max(b.sample.t, episode.startT) || Number(roots.has(b.service)) - Number(roots.has(a.service)));
+    orderWithinProbeInterval(failures, journal, roots, episode.startT);
 
     const failedBefore = new Set<string>();
     const steps: CascadeStep[] = failures.map(({ service, sample }) => {

@@ -48,16 +48,25 @@ describe('cascade', () => {
     assert.equal(c!.summary, 'kill store: store down at +0.10 s -> cart 5xx at +0.20 s -> billing 5xx at +0.30 s (not explained by dependsOn) -> gateway 5xx at +0.40 s');
   });
 
-  test('a probe in flight at the injection that saw the fault counts, at offset 0 (roots first on a tie)', () => {
-    // store killed at 1010; cart's probe started at 1000, waited 30 ms for store and failed.
+  test('a probe in flight at the injection that saw the fault counts, at offset 0; within one probe interval the graph orders', () => {
+    // store killed at 1010; cart's probe started at 1000, waited 30 ms for store and failed. Both
+    // failures were seen within one 100 ms probe interval, so time cannot order them: the root first.
     const j = shop({ faults: [fault('store', 1010)], health: { store: pat(11, 16), cart: pat(10, 16, '5'), gateway: pat(99, 99), billing: pat(99, 99), audit: pat(99, 99) } });
     j.timeSeries = j.timeSeries.map((s) => (s.series === 'service:cart' && s.t === 1000 ? { ...s, latencyMs: 30 } : s));
     const [c] = analyzeJournal(j).cascades;
-    assert.deepEqual(c!.steps.map((s) => [s.service, s.offsetMs, s.root]), [['cart', 0, false], ['store', 90, true]]);
-    assert.equal(c!.steps[0]!.explained, true, 'cart depends on the root');
+    assert.deepEqual(c!.steps.map((s) => [s.service, s.offsetMs, s.root]), [['store', 90, true], ['cart', 0, false]]);
+    assert.equal(c!.steps[1]!.explained, true, 'cart depends on the root');
     // A probe that ended before the injection is not the fault's doing.
     j.timeSeries = j.timeSeries.map((s) => (s.series === 'service:cart' && s.t === 1000 ? { ...s, latencyMs: 5 } : s));
     assert.deepEqual(analyzeJournal(j).cascades[0]!.steps.map((s) => s.service), ['store']);
+  });
+
+  test('failures seen at the same probe tick are listed by dependsOn distance from the fault, not by the order the probes ran', () => {
+    // gateway -> cart -> store; all three fail at the tick after the kill, gateway's probe a few ms earlier.
+    const j = shop({ faults: [fault('store', 1010)], health: { store: pat(11, 16), cart: pat(11, 16, '5'), gateway: pat(11, 16, '5'), billing: pat(99, 99), audit: pat(99, 99) } });
+    j.timeSeries = j.timeSeries.map((s) => (s.series === 'service:gateway' && s.t === 1100 ? { ...s, t: 1090 } : s));
+    const [c] = analyzeJournal(j).cascades;
+    assert.deepEqual(c!.steps.map((s) => s.service), ['store', 'cart', 'gateway']);
   });
 
   test('a failure explained only through a service that did not fail still counts as explained (transitive dependsOn)', () => {
