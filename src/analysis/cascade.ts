@@ -143,5 +143,5 @@ export function cascadeSummary(c: Pick<Cascade, 'faults' | 'steps'>): string {
   const head = c.faults.join(' + ');
   if (c.steps.length === 0) return `${head}: no service failed`;
   const chain = c.steps.map((s) => `${s.service} ${s.state} at ${offset(s.offsetMs)}${s.explained === false ? ' (not explained by dependsOn)' : ''}`);
-  return `${head}: ${chain.join(' -> ')}`;
+  return `${head}: ${chain.join(' → ')}`;
 }

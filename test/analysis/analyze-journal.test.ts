@@ -45,7 +45,7 @@ describe('cascade', () => {
     assert.deepEqual(c!.steps.find((s) => s.service === 'gateway')!.via, ['gateway', 'cart']);
     assert.deepEqual(c!.unexplained, ['billing']);
     assert.deepEqual(c!.contained, ['audit']);
-    assert.equal(c!.summary, 'kill store: store down at +0.10 s -> cart 5xx at +0.20 s -> billing 5xx at +0.30 s (not explained by dependsOn) -> gateway 5xx at +0.40 s');
+    assert.equal(c!.summary, 'kill store: store down at +0.10 s → cart 5xx at +0.20 s → billing 5xx at +0.30 s (not explained by dependsOn) → gateway 5xx at +0.40 s');
   });
 
   test('a probe in flight at the injection that saw the fault counts, at offset 0; within one probe interval the graph orders', () => {

@@ -63,6 +63,6 @@ test('the summary in colour names the cascade when it spreads', () => {
   const r = new ConsoleReporter(out, { color: true });
   const j = journalFrom({ health: { db: 'oooooooooooxxxoooooo', api: 'oooooooooooo55oooooo', web: 'ooooooooooooo5oooooo' }, faults: [fault('db', 1000)], graph: { db: {}, api: { dependsOn: ['db'] }, web: {} }, within: 5000 });
   r.onRunEnd(j);
-  assert.match(out.text, /Cascade:\n {4}\x1b\[33mkill db: db down at \+0\.10 s -> api 5xx at \+0\.20 s -> web 5xx at \+0\.30 s \(not explained by dependsOn\)\x1b\[0m/);
+  assert.match(out.text, /Cascade:\n {4}\x1b\[33mkill db: db down at \+0\.10 s → api 5xx at \+0\.20 s → web 5xx at \+0\.30 s \(not explained by dependsOn\)\x1b\[0m/);
   assert.match(out.text, /\x1b\[32mHELD\x1b\[0m/);
 });
