@@ -48,6 +48,10 @@ before(async () => {
   proxyServer = startCli(['proxy', '--listen', `127.0.0.1:${apiPort}`, '--quiet'], { cwd: dir });
   await waitFor(async () => (await fetch(`${api}/version`).catch(() => undefined))?.ok, { what: 'faultline proxy' });
   linkPort = await freePort();
+  // The link exists before any run (as it would on a shared proxy server): a run killed before it
+  // creates its proxies must not look like one that broke the link. Runs find it unchanged.
+  const created = await fetch(`${api}/proxies`, { method: 'POST', body: JSON.stringify({ name: 'app.db', listen: `127.0.0.1:${linkPort}`, upstream: `127.0.0.1:${backendPort}` }) });
+  assert.equal(created.status, 201, await created.text());
   await writeFile(
     join(dir, 'faultline.yaml'),
     `services:
@@ -74,7 +78,8 @@ after(async () => {
   await cleanup();
 });
 
-const delays = Array.from({ length: 3 }, () => 300 + Math.floor(Math.random() * 4500));
+// One kill early (before the run has created anything), two at random while faults are held.
+const delays = [150, ...Array.from({ length: 2 }, () => 300 + Math.floor(Math.random() * 4500))];
 
 for (const [i, delay] of delays.entries()) {
   test(`SIGKILL ${delay}ms into a run holding proxy faults: no toxic is left within 5 s, recover finds nothing (round ${i + 1})`, async () => {
