@@ -1,7 +1,8 @@
 /**
  * Cascades: after each fault, the order in which services failed, compared with the dependsOn graph.
  *
- * - Faults whose windows overlap (a parallel group, a fault injected while another is held) form one
+ * - Faults whose windows overlap (a parallel group, a fault injected while another is held), or
+ *   that start within one probe interval of the last one's end (kills a few ms apart), form one
  *   episode. Failures are attributed to an episode from its first injection until the next
  *   episode starts (or the run ends).
  * - A service joins the cascade at its first failed health probe in the episode that follows a
@@ -26,13 +27,18 @@ interface Episode {
   faultEndT: number;
 }
 
-export function episodes(faults: readonly FaultRecord[]): Episode[] {
+/**
+ * Faults whose windows overlap, or that start within `slackMs` of the current episode's end (a
+ * parallel group of single actions — two kills a few ms apart — whose failures the probes cannot
+ * tell apart), form one episode.
+ */
+export function episodes(faults: readonly FaultRecord[], slackMs = 0): Episode[] {
   const out: Episode[] = [];
   for (const f of [...faults].sort((a, b) => a.injectedT - b.injectedT)) {
     // A fault still active (revert failed) acts until the end of the run.
     const end = f.status === 'active' || f.status === 'revert-failed' ? Infinity : (f.revertedT ?? f.injectedT);
     const current = out.at(-1);
-    if (current && f.injectedT <= current.faultEndT) {
+    if (current && f.injectedT <= current.faultEndT + slackMs) {
       current.faults.push(f);
       current.faultEndT = Math.max(current.faultEndT, end);
     } else {
@@ -69,7 +75,7 @@ function orderWithinProbeInterval(failures: { service: string; sample: Sample }[
 export function analyzeCascades(journal: Journal): Cascade[] {
   const series = bySeries(journal.timeSeries);
   const services = watchedServices(journal);
-  const list = episodes(appliedFaults(journal));
+  const list = episodes(appliedFaults(journal), journal.probeIntervalMs > 0 ? journal.probeIntervalMs : 0);
   return list.map((episode, i) => {
     const endT = list[i + 1]?.startT ?? Infinity;
     const roots = new Set(episode.faults.map((f) => f.service));

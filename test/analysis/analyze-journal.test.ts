@@ -110,6 +110,18 @@ describe('cascade', () => {
     assert.deepEqual(c!.faults, ['pause a', 'pause b']);
     assert.ok(c!.steps.every((s) => s.root && s.explained === true && s.state === 'timing out'));
   });
+
+  test('single actions a few ms apart (kills in a parallel group) are one episode: both are roots', () => {
+    const j = journalFrom({
+      health: { a: pat(11, 16), b: pat(11, 16) },
+      faults: [fault('a', 1000), fault('b', 1004)],
+      graph: { a: { dependsOn: ['b'] }, b: {} },
+    });
+    const [c, more] = analyzeJournal(j).cascades;
+    assert.equal(more, undefined);
+    assert.deepEqual(c!.faults, ['kill a', 'kill b']);
+    assert.ok(c!.steps.every((s) => s.root), JSON.stringify(c!.steps));
+  });
 });
 
 describe('per service', () => {
