@@ -174,7 +174,11 @@ export class ConsoleReporter implements Reporter {
   }
 
   private recoveryText(r: Journal['recovery'][number]): string {
-    const restarts = r.restarts > 0 ? `, ${r.restarts} restart${r.restarts > 1 ? 's' : ''}` : '';
+    const back = [
+      r.timeToRestartMs !== undefined ? `running again at +${formatDuration(r.timeToRestartMs)}` : '',
+      r.timeToReadyMs !== undefined ? `ready at +${formatDuration(r.timeToReadyMs)}` : '',
+    ].filter(Boolean);
+    const restarts = r.restarts > 0 ? `, ${r.restarts} restart${r.restarts > 1 ? 's' : ''}${back.length ? ` (${back.join(', ')})` : ''}` : '';
     if (!r.impacted) return this.dim(`not impacted${restarts}`);
     const impact = `impact after ${formatDuration(r.timeToImpactMs ?? 0)}`;
     if (r.timeToRecoverMs === null) return this.red(`${impact}, did not recover${restarts}`);

@@ -66,3 +66,12 @@ test('the summary in colour names the cascade when it spreads', () => {
   assert.match(out.text, /Cascade:\n {4}\x1b\[33mkill db: db down at \+0\.10 s → api 5xx at \+0\.20 s → web 5xx at \+0\.30 s \(not explained by dependsOn\)\x1b\[0m/);
   assert.match(out.text, /\x1b\[32mHELD\x1b\[0m/);
 });
+
+test('the summary says when a restarted service was running and ready again', () => {
+  const out = new Capture(false);
+  const r = new ConsoleReporter(out);
+  const j = journalFrom({ health: { api: 'oooooooooooxxxoooooo' }, faults: [fault('api', 1000)], within: 5000 });
+  j.recovery = j.recovery.map((rec) => (rec.service === 'api' ? { ...rec, restarts: 1, timeToRestartMs: 420, timeToReadyMs: 1310 } : rec));
+  r.onRunEnd(j);
+  assert.match(out.text, /api +impact after [\d.]+m?s, recovered [\d.]+m?s after the fault, 1 restart \(running again at \+420ms, ready at \+1\.31s\)/);
+});
