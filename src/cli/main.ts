@@ -37,13 +37,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
       'after',
       `
 Start here:
+  faultline demo                           the bundled shop and its resilience suite (no Docker, no root)
+  faultline init --compose compose.yml     write a system file from a Compose file
+  faultline experiments list               the catalog of standard experiments
   faultline validate kill-api.yaml         check files, touch nothing
   faultline run kill-api.yaml -r out       run an experiment, write out/journal.json
   faultline up                             supervise the system's processes for quick commands
   faultline kill api                       kill a service and time its recovery
   faultline recover                        revert faults left open by a crash
 
-Docs: docs/ in the package (experiment format, faults, CLI, errors).`,
+Docs: docs/ in the package (experiment format, faults, drivers, safety, CLI, errors).`,
     );
   registerRun(program, setExit);
   registerValidate(program, setExit);
