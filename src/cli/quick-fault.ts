@@ -14,6 +14,7 @@ import { newRunId, runExperiment } from '../experiment/runner/run-experiment.js'
 import type { Step, TargetRef } from '../experiment/schema/experiment.js';
 import { DEFAULT_GUARDRAILS } from '../experiment/schema/guardrails.js';
 import { ConsoleReporter } from '../reporters/console-reporter.js';
+import { recordRun } from '../history/index.js';
 import { JournalReporter } from '../reporters/journal-reporter.js';
 import type { Reporter } from '../reporters/types.js';
 import type { Journal } from '../journal/types.js';
@@ -94,6 +95,10 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   const reporters: Reporter[] = [new ConsoleReporter(opts.json ? process.stderr : process.stdout)];
   if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)));
   const journal = await guardedRun(stateDir, runId, opts, (signal) => runExperiment(loaded, { kinds, stateDir, runId, reporters, signal, startServices: false }));
+  // Quick faults count in `faultline history` too (keyed by their title, e.g. "kill api").
+  await recordRun(stateDir, journal, opts.reportDir ? { reportDir: resolve(opts.reportDir) } : {}).catch((err: unknown) => {
+    process.stderr.write(`faultline: warning: could not update the run history: ${(err as Error).message}\n`);
+  });
   if (opts.json) {
     printJson({
       runId: journal.runId,

@@ -30,7 +30,11 @@ export interface HistoryEntry {
 }
 
 /** The experiment's identity across runs and clones: its path relative to the project directory. */
-export function experimentKey(experimentFile: string, projectDir: string): string {
+export function experimentKey(experimentFile: string, projectDir: string, title?: string): string {
+  // Not a file: a quick command ("faultline kill api": the target is in the name) or a catalog
+  // template, whose title names what it was aimed at ("catalog:service-kill · Killing api: …").
+  if (experimentFile.startsWith('faultline ')) return experimentFile;
+  if (experimentFile.startsWith('catalog:')) return title ? `${experimentFile} · ${title}` : experimentFile;
   const rel = relative(projectDir, experimentFile);
   return (rel === '' ? experimentFile : rel).split(sep).join('/');
 }
@@ -40,7 +44,7 @@ export function historyEntryFor(journal: Journal, options: { projectDir: string;
   const entry: HistoryEntry = {
     v: HISTORY_VERSION,
     runId: journal.runId,
-    key: experimentKey(journal.experimentFile, options.projectDir),
+    key: experimentKey(journal.experimentFile, options.projectDir, journal.title),
     title: journal.title,
     experimentFile: journal.experimentFile,
     startedAt: journal.startedAt,

@@ -30,6 +30,9 @@ describe('entries and the file', () => {
     assert.deepEqual(e.checks.map((c) => [c.kind, c.ok]), [['recovery', true]]);
     assert.equal(typeof e.score, 'number');
     assert.equal(experimentKey('/elsewhere/x.yaml', '/project'), '../elsewhere/x.yaml');
+    // Not files: quick commands keep their name; catalog templates are told apart by their title (what they were aimed at).
+    assert.equal(experimentKey('faultline kill api', '/project'), 'faultline kill api');
+    assert.equal(experimentKey('catalog:service-kill', '/project', 'Killing api'), 'catalog:service-kill · Killing api');
   });
 
   test('append and read back; a torn line is skipped and counted; previousRun finds the same experiment', async () => {
