@@ -53,7 +53,8 @@ export class DemoProgress implements Reporter {
     const { entry, index, total } = this.o;
     this.line('');
     this.line(`${this.paint.bold(`[${index}/${total}] ${entry.name}`)} ${this.paint.dim(`· expect ${this.o.expected} · ${clock(this.elapsed())} elapsed`)}`);
-    this.line(this.paint.dim(`      ${entry.shows}`));
+    // `shows` describes what the protections do; on the fragile build that is what is missing.
+    this.line(this.paint.dim(`      ${this.o.expected === 'deviated' ? `what the resilient build does: ${entry.shows}` : entry.shows}`));
     if (this.live) {
       this.ticker = setInterval(() => this.draw(), 500);
       this.ticker.unref();
