@@ -74,6 +74,8 @@ class RawEndpoint implements Endpoint {
   private spare: RawWriteReq | undefined;
   private reading = false;
   private ended = false;
+  /** A shutdown (FIN) was handed to libuv and has not completed yet. */
+  private shutting = false;
   private onEnded: (() => void) | undefined;
 
   constructor(
@@ -143,10 +145,12 @@ class RawEndpoint implements Endpoint {
     req.handle = this.handle;
     req.oncomplete = afterRawShutdown;
     req.owner = this;
+    this.shutting = true;
     if (this.handle.shutdown(req) !== 0) this.shutdownDone();
   }
 
   shutdownDone(): void {
+    this.shutting = false;
     const done = this.onEnded;
     this.onEnded = undefined;
     done?.();
@@ -163,6 +167,11 @@ class RawEndpoint implements Endpoint {
     if (this.closed) return;
     this.closed = true;
     this.handle.onread = ignoreRead;
+    // libuv refuses a reset while a shutdown is in flight (uv_tcp_close_reset: EINVAL), and Node
+    // marks the handle closing all the same (TCPWrap::Reset), so a close() after it does nothing:
+    // the handle is never closed, and at exit Node spins forever (100% CPU) in
+    // Environment::CleanupHandles waiting for it. With a FIN on its way, close plainly instead.
+    if (this.shutting) return this.handle.close();
     if (this.handle.reset() !== 0) this.handle.close();
   }
 
@@ -264,7 +273,10 @@ class NetEndpoint implements Endpoint {
   reset(): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.resetAndDestroy();
+    // Ended but not finished: the shutdown may be in flight, and a reset then leaves the handle
+    // open for good (see RawEndpoint.reset). Close plainly instead.
+    if (this.socket.writableEnded && !this.socket.writableFinished) this.socket.destroy();
+    else this.socket.resetAndDestroy();
   }
 }
 
