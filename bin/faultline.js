@@ -24,6 +24,11 @@ function exitWhenDone(code) {
   }, GRACE_MS).unref();
 }
 
+// And once the loop has nothing left, exit at once: Node's teardown waits for every handle to
+// close, and a handle that libuv could not close (seen with a TCP reset refused during a pending
+// shutdown) made it spin there forever at 100% CPU, where no timer runs any more.
+process.once('beforeExit', () => process.exit(process.exitCode ?? 0));
+
 main(process.argv).then(
   (code) => exitWhenDone(code),
   (err) => { console.error(err?.stack ?? String(err)); exitWhenDone(2); },
