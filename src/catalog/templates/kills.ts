@@ -6,6 +6,9 @@ import type { CatalogTemplate } from '../types.js';
 
 const signal = { name: 'signal', type: 'string', default: 'SIGKILL', description: 'the signal sent (SIGKILL: a crash; SIGTERM: a clean stop)' } as const;
 
+/** What every kill template takes besides its targets: the signal, the watch and the entry probe. */
+const KILL_PARAMS = [signal, PARAMS.wait, PARAMS.within, PARAMS.entry, PARAMS.url, PARAMS.latency];
+
 /** The entry probe holds throughout unless the entry itself is among the victims. */
 function steady(ctx: RenderContext, victims: string[]) {
   let entry: string | undefined;
@@ -40,12 +43,7 @@ export const randomKill: CatalogTemplate = {
   parameters: [
     { name: 'targets', type: 'services', derived: true, default: 'every service a process fault can act on, except the entry and critical ones', description: 'the services to pick from' },
     { name: 'seed', type: 'number', derived: true, default: 'random (recorded in the journal)', description: 'seed for the pick, for a repeatable run' },
-    signal,
-    PARAMS.wait,
-    PARAMS.within,
-    PARAMS.entry,
-    PARAMS.url,
-    PARAMS.latency,
+    ...KILL_PARAMS,
   ],
   render(ctx) {
     const targets = ctx.givenList('targets') ?? ctx.killable([ctx.entry()]);
@@ -69,12 +67,7 @@ export const cascadingFailure: CatalogTemplate = {
     { ...PARAMS.target('the service whose dependency chain fails (its dependencies, deepest first, then itself)'), required: false, derived: true, default: 'none — give target or targets' },
     { name: 'targets', type: 'services', derived: true, default: "target's dependencies, deepest first, then target (never the entry)", description: 'the services to kill, in order' },
     { name: 'interval', type: 'duration', default: '5s', description: 'time between two kills' },
-    signal,
-    PARAMS.wait,
-    PARAMS.within,
-    PARAMS.entry,
-    PARAMS.url,
-    PARAMS.latency,
+    ...KILL_PARAMS,
   ],
   render(ctx) {
     let targets = ctx.givenList('targets');
@@ -100,12 +93,7 @@ export const multipleConcurrentFailures: CatalogTemplate = {
   hypothesis: 'url answers throughout; every service healthy again within `within`',
   parameters: [
     { name: 'targets', type: 'services', required: true, description: 'the services to kill together (two or more; --target a,b also works)' },
-    signal,
-    PARAMS.wait,
-    PARAMS.within,
-    PARAMS.entry,
-    PARAMS.url,
-    PARAMS.latency,
+    ...KILL_PARAMS,
   ],
   render(ctx) {
     const targets = ctx.list('targets');
