@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, repoRoot, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
@@ -167,6 +167,13 @@ describe('faultline up, health, kill, restart, pause, random, down', () => {
     const none = await runCli(['random', '--exclude', 'api'], { cwd: dir, env });
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no service to choose from/);
+    // A Docker service is not a process to kill: random leaves it out rather than failing on it.
+    const dockerDir = join(dir, 'docker-only');
+    await mkdir(dockerDir, { recursive: true });
+    await writeFile(join(dockerDir, 'faultline.yaml'), 'services:\n  web:\n    container: shop-web-1\n');
+    const dockerOnly = await runCli(['random'], { cwd: dockerDir, env });
+    assert.equal(dockerOnly.code, 2, dockerOnly.stderr);
+    assert.match(dockerOnly.stderr, /no service to choose from: every service is excluded, critical, watch-only or a Docker service/);
     const badFor = await runCli(['pause', 'api', '--for', 'a while'], { cwd: dir, env });
     assert.equal(badFor.code, 2);
     assert.match(badFor.stderr, /--for: expected a duration/);

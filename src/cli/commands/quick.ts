@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isDockerService } from '../../drivers/docker/index.js';
 import { UsageError } from '../../errors/index.js';
 import { durationFlag, quickFlags, runQuickFault, type QuickOptions } from '../quick-fault.js';
 import { systemFrom } from '../context.js';
@@ -42,9 +43,10 @@ export function registerQuickCommands(program: Command, setExit: (code: number) 
       const system = await systemFrom(opts);
       const excluded = new Set(opts.exclude.split(',').map((s) => s.trim()).filter(Boolean));
       const candidates = Object.entries(system.system.services)
-        .filter(([name, svc]) => !excluded.has(name) && svc.endpoint === undefined && (opts.includeCritical || !svc.critical))
+        // Process kills only: watch-only endpoints and Docker services (container-* faults, in an experiment) are not candidates.
+        .filter(([name, svc]) => !excluded.has(name) && svc.endpoint === undefined && !isDockerService(svc) && (opts.includeCritical || !svc.critical))
         .map(([name]) => name);
-      if (candidates.length === 0) throw new UsageError('no service to choose from: every service is excluded, critical or watch-only');
+      if (candidates.length === 0) throw new UsageError('no service to choose from: every service is excluded, critical, watch-only or a Docker service');
       setExit(await runQuickFault({ fault: 'kill', target: { random: candidates }, params: { signal: opts.signal }, title: `kill a random service (${candidates.join(', ')})` }, opts));
     });
 }
