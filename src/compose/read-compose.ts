@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ValidationError } from '../errors/index.js';
-import { offsetOf, type StructuredDocument } from '../experiment/loader/read-document.js';
+import { locatorFor, type StructuredDocument } from '../experiment/loader/read-document.js';
 
 export interface ComposeDocument extends StructuredDocument {
   /** The compose file's directory: the project directory, where `.env` is read from. */
@@ -50,12 +50,7 @@ export function parseCompose(file: string, absPath: string, text: string): Compo
     absPath,
     dir: dirname(absPath),
     data,
-    locate: (path, key) => {
-      const offset = offsetOf(doc, path, key);
-      if (offset === undefined) return undefined;
-      const pos = lineCounter.linePos(offset);
-      return { line: pos.line, column: pos.col };
-    },
+    locate: locatorFor(doc, lineCounter),
   };
 }
 

@@ -57,12 +57,7 @@ export function parseText(file: string, absPath: string, text: string): Structur
     file,
     absPath,
     data,
-    locate: (path, key) => {
-      const offset = offsetOf(doc, path, key);
-      if (offset === undefined) return undefined;
-      const pos = lineCounter.linePos(offset);
-      return { line: pos.line, column: pos.col };
-    },
+    locate: locatorFor(doc, lineCounter),
   };
 }
 
@@ -71,8 +66,18 @@ function syntaxMessage(code: string, message: string): string {
   return code === 'DUPLICATE_KEY' ? `duplicate name: ${first}` : `syntax error: ${first}`;
 }
 
+/** Line and column of a path in a parsed YAML document (its deepest existing node), for error messages. */
+export function locatorFor(doc: Document, lineCounter: LineCounter): StructuredDocument['locate'] {
+  return (path, key) => {
+    const offset = offsetOf(doc, path, key);
+    if (offset === undefined) return undefined;
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+}
+
 /** Offset of the deepest node that exists along `path` (so a missing field points at its parent). */
-export function offsetOf(doc: Document, path: DocPath, key?: string): number | undefined {
+function offsetOf(doc: Document, path: DocPath, key?: string): number | undefined {
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (!node || typeof node !== 'object') continue;
