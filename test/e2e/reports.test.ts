@@ -66,7 +66,8 @@ describe('faultline run: report files', () => {
     assert.equal(res.code, 1, res.stdout + res.stderr);
     assert.match(res.stdout, /Cascade:\n {4}kill store: .*store down at \+\d\.\d\d s/);
     assert.match(res.stdout, /Score \d+\/100 \(recovery \d+ · isolation \d+ · degradation \d+ · safety \d+\) · maturity \d/);
-    assert.match(res.stdout, /store failing: ECONNREFUSED/, 'progress shows probe states changing (plain, not a terminal)');
+    // Refused once it is dead; a probe in flight at the kill sees the connection closed or reset instead.
+    assert.match(res.stdout, /store failing: (ECONNREFUSED|ECONNRESET|other side closed)/, 'progress shows probe states changing (plain, not a terminal)');
     assert.match(res.stdout, /reports: .*report\.html, .*report\.md, .*junit\.xml/);
     assert.deepEqual((await readdir(join(dir, 'out'))).sort(), ['journal.json', 'junit.xml', 'report.html', 'report.md']);
 
