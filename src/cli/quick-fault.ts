@@ -94,7 +94,7 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   const runId = newRunId();
   const reporters: Reporter[] = [new ConsoleReporter(opts.json ? process.stderr : process.stdout)];
   if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)));
-  const journal = await guardedRun(stateDir, runId, opts, (signal) => runExperiment(loaded, { kinds, stateDir, runId, reporters, signal, startServices: false }));
+  const journal = await guardedRun(stateDir, runId, { reaper: opts.reaper, maxDurationMs: loaded.experiment.maxDuration }, (signal) => runExperiment(loaded, { kinds, stateDir, runId, reporters, signal, startServices: false }));
   // Quick faults count in `faultline history` too (keyed by their title, e.g. "kill api").
   await recordRun(stateDir, journal, opts.reportDir ? { reportDir: resolve(opts.reportDir) } : {}).catch((err: unknown) => {
     process.stderr.write(`faultline: warning: could not update the run history: ${(err as Error).message}\n`);

@@ -1,37 +1,87 @@
-/** Starts the reaper for a run (see safety/reaper.ts) and keeps its heartbeat going. */
+/**
+ * Starts the reaper for a run (see safety/reaper.ts), waits for its handshake, and keeps the
+ * heartbeat going. If the reaper goes away mid-run — it exited, or the pipe to it broke — the run
+ * has lost its safety net and is told so through `onLost`, so it can abort and revert itself.
+ */
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FaultlineError } from '../errors/index.js';
+import { processStartTime } from '../safety/pid.js';
 import { HEARTBEAT_MS } from '../safety/reaper.js';
 
 const bin = fileURLToPath(new URL('../../bin/faultline.js', import.meta.url));
+/** Node's start on a busy 2-core machine can take a few seconds; this is far beyond it. */
+const HANDSHAKE_TIMEOUT_MS = 20_000;
 
 export interface ReaperHandle {
-  pid: number | undefined;
+  pid: number;
   /** The run ended normally: tell the reaper to go away without touching anything. */
   done(): void;
 }
 
-export function startReaper(stateDir: string, runId: string): ReaperHandle {
+export interface ReaperStartOptions {
+  /** Epoch ms past which the reaper kills a run that is still alive, then reverts it. */
+  deadline?: number;
+  /** Called once if the reaper exits or the pipe to it breaks while the run goes on. */
+  onLost?(reason: string): void;
+}
+
+export async function startReaper(stateDir: string, runId: string, options: ReaperStartOptions = {}): Promise<ReaperHandle> {
   mkdirSync(join(stateDir, 'logs'), { recursive: true });
-  const log = openSync(join(stateDir, 'logs', 'reaper.log'), 'a');
+  const logPath = join(stateDir, 'logs', 'reaper.log');
+  const log = openSync(logPath, 'a');
+  const args = [bin, '_reaper', '--state-dir', stateDir, '--run-id', runId, '--run-pid', String(process.pid)];
+  const startTime = processStartTime(process.pid);
+  if (startTime !== undefined) args.push('--run-start-time', startTime);
+  if (options.deadline !== undefined) args.push('--deadline', String(Math.round(options.deadline)));
   // Detached: its own session, so a Ctrl-C to the terminal's process group or a CI job's kill of
   // faultline's group does not take the reaper down with the run it guards.
-  const child = spawn(process.execPath, [bin, '_reaper', '--state-dir', stateDir, '--run-id', runId], {
-    detached: true,
-    stdio: ['pipe', 'ignore', log],
-  });
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['pipe', 'pipe', log] });
   closeSync(log);
+
+  let finished = false;
+  let lost = false;
+  const loseIt = (reason: string) => {
+    if (finished || lost) return;
+    lost = true;
+    options.onLost?.(reason);
+  };
+
+  const pid = await new Promise<number>((resolve, reject) => {
+    let heard = '';
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new FaultlineError('E_REAPER', `the reaper did not start: ${why} (its log: ${logPath}); no fault was injected. Use --no-reaper to run without it (then only \`faultline recover\` reverts faults after a crash of faultline)`));
+    };
+    const timer = setTimeout(() => fail(`no handshake within ${HANDSHAKE_TIMEOUT_MS / 1000} s`), HANDSHAKE_TIMEOUT_MS);
+    child.once('error', (err) => fail(err.message));
+    child.once('exit', (code, signal) => fail(`it exited (${signal ?? `code ${code}`}) before its handshake`));
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      heard += chunk;
+      if (!/^ready \d+\n/.test(heard)) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      child.removeAllListeners('error');
+      resolve(child.pid!);
+    });
+  });
+
+  child.stdout!.destroy();
   child.unref();
+  child.once('exit', (code, signal) => loseIt(`the reaper (pid ${pid}) exited unexpectedly (${signal ?? `code ${code}`}): nothing would revert this run's faults if faultline died`));
   const stdin = child.stdin!;
-  stdin.on('error', () => undefined); // the reaper may be gone; the run goes on
+  stdin.on('error', (err) => loseIt(`the pipe to the reaper (pid ${pid}) broke (${err.message}): nothing would revert this run's faults if faultline died`));
   (stdin as unknown as { unref?: () => void }).unref?.();
   const beat = setInterval(() => stdin.write('beat\n'), HEARTBEAT_MS);
   beat.unref();
   return {
-    pid: child.pid,
+    pid,
     done() {
+      finished = true;
       clearInterval(beat);
       stdin.end('done\n');
     },

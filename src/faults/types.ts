@@ -20,6 +20,12 @@ export interface FaultContext {
   signal: AbortSignal;
   runId: string;
   log(message: string): void;
+  /**
+   * For a held fault's inject: called if the fault stops acting on its own before it is reverted
+   * (a proxy toxic whose keep-alive lapsed), so the run can say so instead of reporting a fault
+   * it no longer holds.
+   */
+  onLost?(reason: string): void;
 }
 
 /** What a driver hands a fault kind: a concrete thing to act on, resolved from a service. */

@@ -45,12 +45,19 @@ export interface FaultRecord {
   durationMs?: number;
   status: FaultStatus;
   injectedAt: string;
-  /** ms since run start. */
+  /** ms since run start, when the injection began: the start of the fault window (a restart's outage starts with its stop). */
   injectedT: number;
+  /** When the injection returned (a restart: after stop and start). */
+  appliedT?: number;
   revertedAt?: string;
+  /** When the fault stopped acting: its revert returned, it ended early, or (single actions) the injection returned. */
   revertedT?: number;
   details?: Record<string, unknown>;
   error?: string;
+  /** Reverted, but the ledger could not record it: it still looks open there, and a later recover reverts it again (harmless). */
+  ledgerError?: string;
+  /** The fault stopped acting before its duration ended (a proxy toxic whose keep-alive lapsed), and why. */
+  endedEarly?: { t: number; reason: string };
 }
 
 export interface ServiceEvent {

@@ -41,11 +41,14 @@ export const faultRecordSchema = z.object({
   durationMs: ms.optional(),
   status: z.enum(['active', 'reverted', 'revert-failed', 'inject-failed']),
   injectedAt: iso,
-  injectedT: runT,
+  injectedT: runT.describe('when the injection began: the start of the fault window'),
+  appliedT: runT.optional().describe('when the injection returned (a restart: after stop and start)'),
   revertedAt: iso.optional(),
-  revertedT: runT.optional(),
+  revertedT: runT.optional().describe('when the fault stopped acting: its revert returned, it ended early, or (single actions) the injection returned'),
   details: z.record(z.string(), z.unknown()).optional(),
   error: z.string().optional(),
+  ledgerError: z.string().optional().describe('reverted, but the ledger could not record it: a later recover reverts it again (harmless)'),
+  endedEarly: z.object({ t: runT, reason: z.string() }).optional().describe('the fault stopped acting before its duration ended (e.g. a proxy toxic whose keep-alive lapsed)'),
 });
 
 export const serviceEventSchema = z.object({

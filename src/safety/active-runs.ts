@@ -6,10 +6,11 @@
  * An emergency stop first writes `<runId>.stop`, then sends SIGTERM, so the run can tell a stop
  * request from any other SIGTERM and report who asked and why.
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors/index.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { mkdirDurable } from './durable.js';
 import { isPidAlive, processStartTime } from './pid.js';
 
 export interface RunInfo {
@@ -51,7 +52,7 @@ export function runsDir(stateDir: string): string {
 
 export async function registerRun(stateDir: string, run: RunInfo): Promise<string> {
   const path = runFile(stateDir, run.runId, 'json');
-  await mkdir(runsDir(stateDir), { recursive: true });
+  await mkdirDurable(runsDir(stateDir));
   const record: RegisteredRun = { ...run, pidStartTime: processStartTime(run.pid) };
   await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
   return path;

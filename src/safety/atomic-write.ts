@@ -1,6 +1,8 @@
-/** Write a small file so readers see the old content or the new, never half of it. */
+/** Write a small file so readers see the old content or the new, never half of it — and so the new one survives a power cut. */
 import { open, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+import { syncDir } from './durable.js';
 
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -17,4 +19,5 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     await rm(temp, { force: true });
     throw err;
   }
+  await syncDir(dirname(path)); // and the rename itself
 }

@@ -2,9 +2,11 @@
  * The audit trail: who ran what, when, and how it ended — every run, fault and abort, appended
  * to `<state dir>/audit.jsonl`. `faultline audit` lists it.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { appendDurable } from './durable.js';
+import { ensureStateDir } from './state-dir.js';
 
 export type AuditEvent = 'run-start' | 'run-end' | 'fault-injected' | 'fault-reverted' | 'fault-revert-failed' | 'abort' | 'reaper' | 'recover' | 'stop';
 
@@ -27,8 +29,9 @@ export function auditPath(stateDir: string): string {
 
 export async function appendAudit(stateDir: string, entry: Omit<AuditEntry, 'at' | 'user' | 'host' | 'pid'>): Promise<void> {
   const full: AuditEntry = { at: new Date().toISOString(), user: currentUser(), host: hostname(), pid: process.pid, ...entry };
-  await mkdir(stateDir, { recursive: true });
-  await appendFile(auditPath(stateDir), `${JSON.stringify(full)}\n`);
+  await ensureStateDir(stateDir);
+  // fsync'd like the ledger: the audit trail is the record of what happened once the ledger is compacted.
+  await appendDurable(auditPath(stateDir), `${JSON.stringify(full)}\n`);
 }
 
 export async function readAudit(stateDir: string): Promise<AuditEntry[]> {

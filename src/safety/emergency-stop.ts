@@ -1,12 +1,15 @@
 /**
  * `faultline stop`: ask every active run to stop, give them a grace period to revert their own
- * faults and exit, then revert whatever is still open — faults of runs that died earlier, hung,
- * or ignored the request — straight from the ledger.
+ * faults and exit, SIGKILL those still alive after it, then revert what is still open — faults
+ * of runs that died earlier, hung, or ignored the request — straight from the ledger. A run that
+ * started during the grace period is alive, so the recovery (which only touches runs whose
+ * process is gone) leaves it alone.
  */
 import type { FaultKind } from '../faults/types.js';
 import { isUsageError } from '../errors/index.js';
 import { listActiveRuns, requestStop, unregisterRun } from './active-runs.js';
 import type { RegisteredRun } from './active-runs.js';
+import { killRuns } from './kill-runs.js';
 import { waitForExit } from './pid.js';
 import { recoverOpenFaults } from './recover.js';
 import type { RecoverResult } from './recover.js';
@@ -15,7 +18,7 @@ export interface EmergencyStopOptions {
   stateDir: string;
   kinds: Readonly<Record<string, FaultKind>>;
   log(message: string): void;
-  /** How long runs get to exit after SIGTERM before their faults are reverted under them. */
+  /** How long runs get to exit after SIGTERM before they are killed and their faults reverted. */
   graceMs?: number;
   /** Recorded in each run's stop request. */
   by?: string;
@@ -26,8 +29,10 @@ export interface EmergencyStopOptions {
 export interface EmergencyStopResult extends RecoverResult {
   /** Runs that were signalled and exited within the grace period. */
   stopped: RegisteredRun[];
-  /** Runs still alive after the grace period: their open faults were reverted anyway. */
+  /** Runs still alive after the grace period: killed (SIGKILL), then their faults were reverted. */
   didNotExit: RegisteredRun[];
+  /** Runs that not even SIGKILL ended (uninterruptible): their faults are left to them. */
+  unkillable: RegisteredRun[];
   /** Runs that were already dead (crashed) before the stop. */
   stale: RegisteredRun[];
 }
@@ -56,14 +61,16 @@ export async function emergencyStop(options: EmergencyStopOptions): Promise<Emer
   );
   const stopped = signalled.filter((r) => !stillAlive.has(r.pid));
   const didNotExit = signalled.filter((r) => stillAlive.has(r.pid));
-  for (const run of didNotExit) log(`run ${run.runId} (pid ${run.pid}) did not exit within ${graceMs} ms; reverting its faults anyway`);
+  for (const run of didNotExit) log(`run ${run.runId} (pid ${run.pid}) did not exit within ${graceMs} ms: killing it (SIGKILL) before reverting its faults`);
+  const unkillable = await killRuns(didNotExit, log);
 
-  const recovered = await recoverOpenFaults({ stateDir, kinds, by: 'stop', log, signal });
+  const recovered = await recoverOpenFaults({ stateDir, kinds, by: 'stop', log, signal, reason: `emergency stop by ${request.by}: ${request.reason}` });
 
   // Forget dead runs once nothing of theirs is left open, so the next stop does not list them again.
-  const leftOpen = new Set([...recovered.failed.map((f) => f.fault), ...recovered.unknownKind, ...recovered.skipped].map((f) => f.runId));
-  for (const run of [...stale, ...stopped]) {
-    if (!leftOpen.has(run.runId)) await unregisterRun(stateDir, run.runId);
+  const leftOpen = new Set([...recovered.failed.map((f) => f.fault), ...recovered.unknownKind, ...recovered.skipped, ...recovered.live].map((f) => f.runId));
+  const gone = new Set(unkillable.map((r) => r.runId));
+  for (const run of [...stale, ...stopped, ...didNotExit]) {
+    if (!leftOpen.has(run.runId) && !gone.has(run.runId)) await unregisterRun(stateDir, run.runId);
   }
-  return { ...recovered, stopped, didNotExit, stale };
+  return { ...recovered, stopped, didNotExit, unkillable, stale };
 }

@@ -21,7 +21,7 @@ const entrySchema = z.discriminatedUnion('type', [
     revertInfo: jsonObject,
   }),
   z.object({ ...base, type: z.literal('applied'), details: jsonObject.optional() }),
-  z.object({ ...base, type: z.literal('reverted'), by: z.enum(['run', 'recover', 'stop', 'reaper']) }),
+  z.object({ ...base, type: z.literal('reverted'), by: z.enum(['run', 'recover', 'stop', 'reaper']), reason: z.string().optional() }),
   z.object({ ...base, type: z.literal('revert-failed'), error: z.string() }),
 ]);
 
@@ -48,6 +48,8 @@ export interface AppliedEntry extends EntryBase {
 export interface RevertedEntry extends EntryBase {
   type: 'reverted';
   by: RevertedBy;
+  /** Why someone other than the run reverted it (e.g. the reaper killed a run silent past its deadline). */
+  reason?: string;
 }
 export interface RevertFailedEntry extends EntryBase {
   type: 'revert-failed';

@@ -1,7 +1,7 @@
 /** Where faultline keeps its ledger and run registry: `--state-dir`, `$FAULTLINE_STATE_DIR`, or `./.faultline`. */
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors/index.js';
+import { mkdirDurable } from './durable.js';
 
 export const STATE_DIR_ENV = 'FAULTLINE_STATE_DIR';
 
@@ -16,8 +16,8 @@ export function resolveStateDir(flag?: string, cwd: string = process.cwd(), env:
   return resolve(cwd, '.faultline');
 }
 
-/** Creates the directory (and parents) if needed; returns it. */
+/** Creates the directory (and parents) if needed, durably (their parents fsync'd); returns it. */
 export async function ensureStateDir(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  await mkdirDurable(dir);
   return dir;
 }

@@ -8,6 +8,7 @@ import { emergencyStop } from '../../src/safety/emergency-stop.js';
 import { listActiveRuns, registerRun } from '../../src/safety/active-runs.js';
 import { Ledger, ledgerPath, readLedger } from '../../src/safety/ledger.js';
 import { isPidAlive } from '../../src/safety/pid.js';
+import { readAudit } from '../../src/safety/audit.js';
 import { deadPid, killQuietly, markerKind, removeDir, startFakeRun, tempDir } from './helpers.js';
 
 describe('emergencyStop', () => {
@@ -23,7 +24,7 @@ describe('emergencyStop', () => {
 
   it('has nothing to do in an empty state dir', async () => {
     const result = await emergencyStop({ stateDir: join(root, 'empty'), kinds: {}, log: () => {}, graceMs: 100 });
-    assert.deepEqual(result, { reverted: [], failed: [], unknownKind: [], skipped: [], stopped: [], didNotExit: [], stale: [] });
+    assert.deepEqual(result, { reverted: [], failed: [], unknownKind: [], skipped: [], live: [], unreadable: [], ledger: ledgerPath(join(root, 'empty')), stopped: [], didNotExit: [], unkillable: [], stale: [] });
   });
 
   it('stops runs that listen, reverts under runs that do not, and cleans up after crashed ones', async () => {
@@ -70,21 +71,22 @@ describe('emergencyStop', () => {
     assert.equal(result.failed.length, 0);
     assert.ok(['crashed', 'coop', 'stubborn'].every((r) => !existsSync(file(`${r}.marker`))));
 
-    const byRun = Object.fromEntries((await readLedger(ledgerPath(stateDir))).flatMap((e) => (e.type === 'reverted' ? [[e.runId, e.by]] : [])));
-    assert.deepEqual(byRun, { coop: 'run', stubborn: 'stop', crashed: 'stop' });
+    // Nothing is open, so the ledger is compacted to nothing; the audit trail keeps who reverted what.
+    assert.deepEqual(await readLedger(ledgerPath(stateDir)), []);
+    const byRun = Object.fromEntries((await readAudit(stateDir)).flatMap((e) => (e.event === 'fault-reverted' ? [[e.runId, e.outcome]] : [])));
+    assert.deepEqual(byRun, { stubborn: 'reverted by stop', crashed: 'reverted by stop' });
 
     const coopSaw = JSON.parse(await readFile(file('coop.out'), 'utf8')) as { stop: { by: string; reason: string } };
     assert.deepEqual([coopSaw.stop.by, coopSaw.stop.reason], ['oncall', 'customers see errors']);
     assert.deepEqual(JSON.parse(await readFile(file('stubborn.out'), 'utf8')), { ignored: true });
-    assert.ok(isPidAlive(stubborn.pid!));
-    assert.match(logs.join('\n'), /stubborn .* did not exit within 1500 ms/);
+    // Its faults were reverted only once it could no longer act on them: it was killed first.
+    assert.ok(!isPidAlive(stubborn.pid!));
+    assert.deepEqual(result.unkillable, []);
+    assert.match(logs.join('\n'), /stubborn .* did not exit within 1500 ms: killing it \(SIGKILL\)/);
 
-    // The crashed run is forgotten; the stubborn one is still registered (it is still alive).
+    // The crashed and the killed run are forgotten: nothing of theirs is left open.
     const runs = await listActiveRuns(stateDir);
-    assert.deepEqual(
-      runs.active.map((r) => r.runId),
-      ['stubborn'],
-    );
+    assert.deepEqual(runs.active, []);
     assert.deepEqual(runs.stale, []);
   });
 });

@@ -10,6 +10,7 @@ import { Ledger, ledgerPath, readLedger } from '../../src/safety/ledger.js';
 import { openFaults } from '../../src/safety/open-faults.js';
 import { recoverOpenFaults, revertErrorFor } from '../../src/safety/recover.js';
 import { processState } from '../../src/safety/pid.js';
+import { readAudit } from '../../src/safety/audit.js';
 import { brokenKind, killQuietly, markerKind, removeDir, sigstopKind, spawnIdle, tempDir, until } from './helpers.js';
 
 const ctx: FaultContext = { signal: new AbortController().signal, runId: 'r1', log: () => {} };
@@ -57,24 +58,25 @@ describe('recoverOpenFaults', () => {
     assert.deepEqual(calls, [files[2], files[1], files[0]]);
     assert.equal(result.failed.length + result.unknownKind.length + result.skipped.length, 0);
     assert.ok(files.every((f) => !existsSync(f)));
-    assert.equal(logs.length, 3);
     assert.equal(revertErrorFor(result, stateDir), undefined);
 
-    const reverted = (await readLedger(ledgerPath(stateDir))).filter((e) => e.type === 'reverted');
+    // Every fault closed: the ledger is compacted to nothing, and the audit trail has each revert.
+    assert.deepEqual(await readLedger(ledgerPath(stateDir)), []);
+    const audited = (await readAudit(stateDir)).filter((e) => e.event === 'fault-reverted');
     assert.deepEqual(
-      reverted.map((e) => e.type === 'reverted' && e.by),
-      ['recover', 'recover', 'recover'],
+      audited.map((e) => [e.what, e.outcome]),
+      ['f3', 'f2', 'f1'].map((f) => [`marker on api (${f})`, 'reverted by recover']),
     );
 
     const again = await recoverOpenFaults({ stateDir, kinds, by: 'recover', log: () => {} });
-    assert.deepEqual(again, { reverted: [], failed: [], unknownKind: [], skipped: [] });
+    assert.deepEqual(again, { reverted: [], failed: [], unknownKind: [], skipped: [], live: [], unreadable: [], ledger: ledgerPath(stateDir) });
     assert.equal(calls.length, 3);
   });
 
   it('does nothing and creates nothing when there is no ledger', async () => {
     const stateDir = newStateDir();
     const result = await recoverOpenFaults({ stateDir, kinds: {}, by: 'recover', log: () => {} });
-    assert.deepEqual(result, { reverted: [], failed: [], unknownKind: [], skipped: [] });
+    assert.deepEqual(result, { reverted: [], failed: [], unknownKind: [], skipped: [], live: [], unreadable: [], ledger: ledgerPath(stateDir) });
     assert.equal(existsSync(stateDir), false);
   });
 

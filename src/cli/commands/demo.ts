@@ -5,7 +5,7 @@ import { DEFAULT_BASE_PORT, PORT_SPAN } from '../../demo/shop/topology.js';
 import { runDemo } from '../../demo/run/run-demo.js';
 import { UsageError } from '../../errors/index.js';
 import { abortOnSignals } from '../abort-on-signals.js';
-import { startReaper } from '../reaper-launcher.js';
+import { startRunGuard } from '../guarded-run.js';
 import { stateDirFrom } from '../context.js';
 
 interface DemoCliOptions {
@@ -76,9 +76,9 @@ Examples:
           keep: opts.keep === true,
           verbose: opts.verbose === true,
           signal: signals.signal,
-          guard: (id) => {
+          guard: (id, maxDurationMs) => {
             runId = id;
-            return opts.reaper === false ? { done: () => undefined } : startReaper(demoState, id);
+            return startRunGuard(demoState, id, { reaper: opts.reaper !== false, maxDurationMs, signals: false });
           },
         });
         setExit(summary.exitCode);

@@ -1,38 +1,71 @@
 import type { Command } from 'commander';
 import { appendAudit } from '../../safety/audit.js';
 import { listActiveRuns } from '../../safety/active-runs.js';
+import { killRuns } from '../../safety/kill-runs.js';
 import { STARTED_SERVICE_KIND } from '../../drivers/process/started-service.js';
-import { recoverOpenFaults } from '../../safety/recover.js';
-import { revertKinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
+import { recoverOpenFaults, recoveredCleanly, type RecoverResult } from '../../safety/recover.js';
+import { unindexStateDirIfClean } from '../../safety/state-dir-index.js';
+import { revertKinds, printJson, type CommonOptions } from '../context.js';
+import { describeStatus, recoveryStateDirs } from '../recovery-dirs.js';
 
 export function registerRecover(program: Command, setExit: (code: number) => void): void {
   program
     .command('recover')
-    .description('Revert every fault the ledger says is still open (after a crash or kill -9 of faultline). Safe to run twice.')
-    .option('--run <id>', 'only this run\'s faults')
-    .option('--force', 'also revert faults of runs still in progress (they normally revert their own; use `faultline stop` instead)')
-    .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
+    .description('Revert every fault the ledger says is still open whose run is gone (after a crash or kill -9 of faultline). Safe to run twice, and from two terminals at once.')
+    .option('--run <id>', "only this run's faults")
+    .option('--force', 'also take over runs still in progress: kill them (SIGKILL) first, then revert their faults (prefer `faultline stop`, which lets them revert and report)')
+    .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline, plus every state directory with open faults that faultline knows of for this user)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExit codes: 0 nothing left open · 4 some fault could not be reverted (the message says which).')
+    .addHelpText(
+      'after',
+      `
+Runs still in progress keep their faults: they revert them themselves (use faultline stop).
+
+Exit codes:
+  0  nothing is left open
+  4  a fault could not be reverted, or a ledger line cannot be read so whether it records a fault
+     still in effect is unknown (the message names each, as file:line); fix or remove the line,
+     then run recover again`,
+    )
     .action(async (opts: CommonOptions & { run?: string; force?: boolean }) => {
-      const stateDir = await stateDirFrom(opts);
       const log = (m: string) => process.stderr.write(`${m}\n`);
-      const { active } = await listActiveRuns(stateDir);
-      const excludeRuns = new Set(opts.force ? [] : active.map((r) => r.runId));
-      for (const r of active) if (!opts.force) log(`run ${r.runId} (pid ${r.pid}, "${r.title}") is still in progress: leaving its faults to it (use faultline stop, or --force)`);
-      const result = await recoverOpenFaults({ stateDir, kinds: revertKinds, by: 'recover', log, excludeRuns, ...(opts.run ? { runId: opts.run } : {}) });
-      const failed = result.failed.length + result.unknownKind.length;
-      if (opts.json) printJson({ ...result, stateDir });
-      else if (result.reverted.length === 0 && failed === 0) process.stdout.write(`nothing to recover (ledger in ${stateDir})\n`);
-      else {
-        for (const f of result.reverted) {
-          const what = f.kind === STARTED_SERVICE_KIND ? `stopped ${f.target}, a process the run started` : `reverted ${f.kind} on ${f.target}`;
-          process.stdout.write(`${what} (run ${f.runId}, fault ${f.faultId})\n`);
+      const dirs = await recoveryStateDirs(opts.stateDir, (s) => log(`${describeStatus(s)} — reverting`));
+      const results: (RecoverResult & { stateDir: string })[] = [];
+      for (const stateDir of dirs) {
+        const { active } = await listActiveRuns(stateDir);
+        const mine = active.filter((r) => opts.run === undefined || r.runId === opts.run);
+        if (opts.force) {
+          for (const r of mine) log(`run ${r.runId} (pid ${r.pid}, "${r.title}") is still in progress: killing it (--force)`);
+          await killRuns(mine, log);
         }
-        for (const f of result.failed) process.stdout.write(`FAILED   ${f.fault.kind} on ${f.fault.target}: ${f.error}\n`);
-        for (const f of result.unknownKind) process.stdout.write(`FAILED   ${f.kind} on ${f.target}: this faultline has no fault kind "${f.kind}"\n`);
+        const result = await recoverOpenFaults({ stateDir, kinds: revertKinds, by: 'recover', log, ...(opts.run ? { runId: opts.run } : {}) });
+        for (const r of mine.filter((run) => result.live.some((f) => f.runId === run.runId))) {
+          log(`run ${r.runId} (pid ${r.pid}, "${r.title}") is still in progress: leaving its faults to it (faultline stop, or --force)`);
+        }
+        results.push({ ...result, stateDir });
+        const failed = result.failed.length + result.unknownKind.length;
+        await appendAudit(stateDir, { event: 'recover', outcome: recoveredCleanly(result) ? 'ok' : 'revert-failed', detail: `reverted ${result.reverted.length} fault(s)${failed ? `, ${failed} failed` : ''}${result.unreadable.length ? `, ${result.unreadable.length} unreadable ledger line(s)` : ''}` }).catch(() => undefined);
+        await unindexStateDirIfClean(stateDir).catch(() => undefined);
       }
-      await appendAudit(stateDir, { event: 'recover', outcome: failed > 0 ? 'revert-failed' : 'ok', detail: `reverted ${result.reverted.length} fault(s)${failed ? `, ${failed} failed` : ''}` }).catch(() => undefined);
-      setExit(failed > 0 ? 4 : 0);
+      if (opts.json) printJson(dirs.length === 1 ? results[0] : { stateDirs: results });
+      else for (const result of results) printResult(result);
+      setExit(results.every(recoveredCleanly) ? 0 : 4);
     });
+}
+
+function printResult(result: RecoverResult & { stateDir: string }): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const nothing = result.reverted.length + result.failed.length + result.unknownKind.length + result.skipped.length + result.unreadable.length === 0;
+  if (nothing) {
+    out(`nothing to recover (ledger in ${result.stateDir})${result.live.length ? `; ${result.live.length} fault(s) held by runs in progress` : ''}`);
+    return;
+  }
+  for (const f of result.reverted) {
+    const what = f.kind === STARTED_SERVICE_KIND ? `stopped ${f.target}, a process the run started` : `reverted ${f.kind} on ${f.target}`;
+    out(`${what} (run ${f.runId}, fault ${f.faultId})`);
+  }
+  for (const f of result.failed) out(`FAILED   ${f.fault.kind} on ${f.fault.target}: ${f.error}`);
+  for (const f of result.unknownKind) out(`FAILED   ${f.kind} on ${f.target}: this faultline has no fault kind "${f.kind}"`);
+  for (const f of result.skipped) out(`NOT DONE ${f.kind} on ${f.target}: recovery was interrupted`);
+  for (const s of result.unreadable) out(`UNREADABLE ${result.ledger}:${s.line}: ${JSON.stringify(s.text.slice(0, 80))}: whether it records a fault still in effect is unknown`);
 }

@@ -13,9 +13,7 @@ import { confirmRemote } from '../confirm.js';
 import { guardedRun } from '../guarded-run.js';
 import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
 import { printPlan } from '../plan.js';
-import { listActiveRuns } from '../../safety/active-runs.js';
-import { ledgerPath, readLedger } from '../../safety/ledger.js';
-import { openFaults } from '../../safety/open-faults.js';
+import { warnAboutLedger } from '../ledger-warnings.js';
 import { resolveStateDir } from '../../safety/state-dir.js';
 import { UsageError } from '../../errors/index.js';
 
@@ -69,7 +67,7 @@ Examples:
       if (opts.dryRun) {
         const stateDir = resolveStateDir(opts.stateDir); // read only: a dry run creates nothing
         await printPlan(loaded, process.stdout, stateDir);
-        await warnAboutOpenFaults(stateDir);
+        await warnAboutLedger(stateDir);
         setExit(0);
         return;
       }
@@ -81,8 +79,7 @@ Examples:
       const journalReporter = new JournalReporter(reportDir);
       const fileReporters = fileReportersFor(formats.filter((f) => f !== 'json'), reportDir);
       const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout);
-      await warnAboutOpenFaults(stateDir);
-      const journal = await guardedRun(stateDir, runId, opts, (signal) =>
+      const journal = await guardedRun(stateDir, runId, { reaper: opts.reaper, maxDurationMs: loaded.experiment.maxDuration }, (signal) =>
         runExperiment(loaded, {
           kinds,
           stateDir,
@@ -142,15 +139,4 @@ function checkUrl(url: string): string {
     /* reported below */
   }
   throw new UsageError(`--notify: expected an http(s) URL, got "${url}"`);
-}
-
-/** Faults left open by an earlier crash are worth knowing about before adding new ones. */
-async function warnAboutOpenFaults(stateDir: string): Promise<void> {
-  const { active } = await listActiveRuns(stateDir);
-  const live = new Set(active.map((r) => r.runId));
-  const open = openFaults(await readLedger(ledgerPath(stateDir))).filter((f) => !live.has(f.runId));
-  if (open.length === 0) return;
-  process.stderr.write(
-    `faultline: warning: ${open.length} fault(s) from earlier runs are still open (${open.map((f) => `${f.kind} on ${f.target}`).join(', ')}); run \`faultline recover\` to revert them\n`,
-  );
 }

@@ -48,7 +48,8 @@ export interface DemoOptions {
   color?: boolean;
   live?: boolean;
   /** Called before each run with its id (the CLI starts the run's reaper); `done()` after it. */
-  guard?: (runId: string) => { done(): void };
+  /** Guards each run (the reaper); its signal aborts the run when the guard is lost. */
+  guard?: (runId: string, maxDurationMs: number) => Promise<{ signal?: AbortSignal; done(): Promise<void> | void }>;
 }
 
 export const SUMMARY_JSON = 'summary.json';
@@ -93,19 +94,21 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       const loaded = await loadExperiment(file, { kinds });
       const runId = newRunId();
       progress.begin();
-      const guard = o.guard?.(runId);
+      let guard: Awaited<ReturnType<NonNullable<DemoOptions['guard']>>> | undefined;
       try {
+        guard = await o.guard?.(runId, loaded.experiment.maxDuration);
+        const signals = [o.signal, guard?.signal].filter((s): s is AbortSignal => s !== undefined);
         run.journal = await runExperiment(loaded, {
           kinds,
           stateDir: o.stateDir,
           runId,
           reporters: [shown, journalReporter, ...fileReporters],
           confirm: () => Promise.resolve(false), // the shop is on loopback: nothing to confirm
-          ...(o.signal ? { signal: o.signal } : {}),
+          ...(signals.length ? { signal: AbortSignal.any(signals) } : {}),
         });
       } finally {
         progress.stop();
-        guard?.done();
+        await guard?.done();
       }
       const rel = (path: string | undefined) => (path === undefined ? undefined : relative(reportDir, path));
       const byFormat = Object.fromEntries(fileReporters.map((r) => [r.format, rel(r.path)]));

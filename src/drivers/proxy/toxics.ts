@@ -103,7 +103,7 @@ async function applyToxics(kind: string, target: ProxyTarget, specs: ToxicSpec[]
         throw new TargetError(`${target.label}: ${err.message}`, target.service, { cause: err });
       });
     }
-    heartbeats.start(host.url, ctx.runId, host.ttl, bodies.map((b) => `${target.proxy}/${b.name}`));
+    heartbeats.start(host.url, ctx.runId, host.ttl, bodies.map((b) => `${target.proxy}/${b.name}`), ctx.onLost);
   }
   return { details: { proxy: target.proxy, listen: target.listen, upstream: target.upstream, toxics: bodies.map((b) => ({ name: b.name, type: b.type, stream: b.stream, toxicity: b.toxicity, attributes: b.attributes as never })) } };
 }
@@ -123,13 +123,14 @@ async function removeToxics(info: RevertInfo, ctx: FaultContext): Promise<void> 
   const { proxy, toxics, api, fleet: fleetId, pid, startTicks } = parsed.data;
   if (api !== undefined) {
     const client = new ProxyApiClient(api);
+    // Stop keeping them alive first, so a beat racing the removal is not taken for a lapse. If a
+    // removal then fails, the toxics expire one TTL later: the dead-man's switch.
+    heartbeats.stop(api, ctx.runId, toxics.map((t) => `${proxy}/${t}`));
     try {
       for (const name of toxics) await client.removeToxic(proxy, name);
     } catch (err) {
       // A server that is gone took its toxics with it; anything else may leave them in place.
       if (!(err instanceof ProxyApiError && err.unreachable)) throw new TargetError(`cannot remove toxics from proxy ${proxy}: ${(err as Error).message}`, undefined, { cause: err });
-    } finally {
-      heartbeats.stop(api, ctx.runId, toxics.map((t) => `${proxy}/${t}`));
     }
     return;
   }
@@ -147,32 +148,86 @@ async function removeToxics(info: RevertInfo, ctx: FaultContext): Promise<void> 
   }
 }
 
-/** One heartbeat per (server, run) while that run holds toxics there. */
+/**
+ * One heartbeat per (server, run) while that run holds toxics there. A beat that fails, or that
+ * refreshes fewer toxics than the run holds, is not ignored: once no beat has succeeded for a TTL
+ * the server has expired them, and a short count means some are already gone — either way the
+ * fault no longer holds, and each fault's `onLost` says so.
+ */
 class Heartbeats {
-  private readonly beats = new Map<string, { timer: NodeJS.Timeout; toxics: Set<string> }>();
+  private readonly beats = new Map<string, Beat>();
 
-  start(url: string, owner: string, ttl: number, toxics: string[]): void {
+  start(url: string, owner: string, ttl: number, toxics: string[], onLost?: (reason: string) => void): void {
     const key = `${url} ${owner}`;
-    const beat = this.beats.get(key);
-    if (beat) {
-      for (const t of toxics) beat.toxics.add(t);
-      return;
+    let beat = this.beats.get(key);
+    if (!beat) {
+      beat = new Beat(url, owner, ttl, () => this.beats.delete(key));
+      this.beats.set(key, beat);
     }
-    const client = new ProxyApiClient(url, Math.max(1000, ttl / 2));
-    const timer = setInterval(() => void client.heartbeat(owner).catch(() => undefined), Math.max(100, Math.floor(ttl / 3)));
-    timer.unref();
-    this.beats.set(key, { timer, toxics: new Set(toxics) });
+    beat.add(toxics, onLost);
   }
 
   /** Idempotent: a toxic reverted twice is forgotten once. */
   stop(url: string, owner: string, toxics: string[]): void {
-    const key = `${url} ${owner}`;
-    const beat = this.beats.get(key);
-    if (!beat) return;
-    for (const t of toxics) beat.toxics.delete(t);
-    if (beat.toxics.size > 0) return;
-    clearInterval(beat.timer);
-    this.beats.delete(key);
+    this.beats.get(`${url} ${owner}`)?.remove(toxics);
+  }
+}
+
+class Beat {
+  private readonly toxics = new Map<string, ((reason: string) => void) | undefined>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly client: ProxyApiClient;
+  private lastOk = Date.now();
+  private lost = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly owner: string,
+    private readonly ttl: number,
+    private readonly onEmpty: () => void,
+  ) {
+    this.client = new ProxyApiClient(url, Math.max(1000, ttl / 2));
+    this.timer = setInterval(() => void this.beat(), Math.max(100, Math.floor(ttl / 3)));
+    this.timer.unref();
+  }
+
+  add(toxics: string[], onLost?: (reason: string) => void): void {
+    for (const t of toxics) this.toxics.set(t, onLost);
+  }
+
+  remove(toxics: string[]): void {
+    for (const t of toxics) this.toxics.delete(t);
+    if (this.toxics.size > 0) return;
+    clearInterval(this.timer);
+    this.onEmpty();
+  }
+
+  private async beat(): Promise<void> {
+    const holding = new Set(this.toxics.keys());
+    if (holding.size === 0 || this.lost) return;
+    let refreshed: number;
+    try {
+      refreshed = await this.client.heartbeat(this.owner);
+    } catch (err) {
+      const silentFor = Date.now() - this.lastOk;
+      if (silentFor >= this.ttl) this.lapse(`no keep-alive reached the proxy server ${this.url} for ${silentFor} ms (TTL ${this.ttl} ms; last error: ${(err as Error).message}), so it has expired the toxics`);
+      return;
+    }
+    this.lastOk = Date.now();
+    // Count only toxics still held now and when the beat was sent: a removal racing the beat is not a lapse.
+    const still = [...holding].filter((t) => this.toxics.has(t)).length;
+    if (refreshed < still) this.lapse(`the proxy server ${this.url} refreshed ${refreshed} of the ${still} toxic(s) this run holds there: the others are gone (expired or removed by someone else)`);
+  }
+
+  private lapse(reason: string): void {
+    this.lost = true;
+    const told = new Set<(reason: string) => void>();
+    for (const onLost of this.toxics.values()) {
+      if (onLost && !told.has(onLost)) {
+        told.add(onLost);
+        onLost(reason);
+      }
+    }
   }
 }
 

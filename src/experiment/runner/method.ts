@@ -86,6 +86,8 @@ interface Applied {
   record: FaultRecord;
   kind: FaultKind;
   info: RevertInfo;
+  /** Wall time the injection returned. */
+  appliedAt: string;
 }
 
 async function executeFault(step: FaultStep, ctx: MethodContext): Promise<void> {
@@ -151,38 +153,79 @@ async function injectOne(kind: FaultKind, target: FaultTarget, params: unknown, 
   // Write-ahead: the undo is on disk before the fault exists.
   await ctx.ledger.intent({ runId: ctx.runId, faultId: id, kind: kind.name, driver: kind.driver, service: target.service, target: target.label, revertInfo: info });
   ctx.faults.push(record);
+  // The fault window opens when the injection begins: a restart's outage starts with its stop.
+  record.injectedT = ctx.now();
+  record.injectedAt = new Date().toISOString();
+  const applied: Applied = { record, kind, info, appliedAt: record.injectedAt };
   try {
-    const result = await kind.inject(target, params, faultCtx);
-    record.injectedT = ctx.now();
-    record.injectedAt = new Date().toISOString();
+    const result = await kind.inject(target, params, { ...faultCtx, onLost: (reason) => lost(applied, reason, ctx) });
+    record.appliedT = ctx.now();
+    applied.appliedAt = new Date().toISOString();
     if (result.details) record.details = result.details;
-    await ctx.ledger.applied({ runId: ctx.runId, faultId: id, details: result.details });
   } catch (err) {
     record.status = 'inject-failed';
     record.error = (err as Error).message;
-    // It may be half-applied: revert is idempotent, so undo it now.
-    await kind.revert(info, faultCtx).catch(() => undefined);
-    await ctx.ledger.reverted({ runId: ctx.runId, faultId: id, by: 'run' });
+    // It may be half-applied (one namespace of two, one container of three): undo it now. If that
+    // fails too, the fault's status becomes revert-failed and the run ends with exit 4.
+    await undo(applied, faultCtx, ctx);
     ctx.onReverted(record);
     throw err;
   }
+  // The intent alone is enough to undo it; a failed `applied` line must not leave the fault unreverted.
+  await ctx.ledger.applied({ runId: ctx.runId, faultId: id, details: record.details as AppliedDetails }).catch((err: unknown) => ctx.log((err as Error).message));
   ctx.onInjected(record);
-  return { record, kind, info };
+  return applied;
+}
+
+type AppliedDetails = Parameters<Ledger['applied']>[0]['details'];
+
+/** A held fault that stopped acting on its own: the run can no longer hold what it promised, so it ends. */
+function lost(a: Applied, reason: string, ctx: MethodContext): void {
+  if (a.record.endedEarly || a.record.status !== 'active') return;
+  const t = ctx.now();
+  a.record.endedEarly = { t, reason };
+  const message = `fault ${a.kind.name} on ${a.record.target} ended early at +${(t / 1000).toFixed(2)} s: ${reason}`;
+  ctx.log(message);
+  ctx.abort(message);
+}
+
+/**
+ * Reverts one fault and records the outcome: `reverted` only when the revert succeeded,
+ * `revert-failed` (and the fault's status) when it did not. A revert that worked but could not be
+ * written to the ledger is still a revert: noted in `ledgerError`, never reported as failed.
+ * Returns whether the fault is undone.
+ */
+async function undo(a: Applied, faultCtx: FaultContext, ctx: MethodContext): Promise<boolean> {
+  const ids = { runId: ctx.runId, faultId: a.record.id };
+  try {
+    await a.kind.revert(a.info, faultCtx);
+  } catch (err) {
+    const message = (err as Error).message;
+    a.record.error = a.record.status === 'inject-failed' ? `injection failed: ${a.record.error}; undoing what it may have applied failed too: ${message}` : message;
+    a.record.status = 'revert-failed';
+    await ctx.ledger.revertFailed({ ...ids, error: message }).catch((e: unknown) => ctx.log(`${(e as Error).message} (recording a failed revert)`));
+    return false;
+  }
+  // The instant the fault stopped acting: when its revert returned — not after the ledger's fsync.
+  const end = ctx.now();
+  const endAt = new Date().toISOString();
+  if (a.record.status === 'active') a.record.status = 'reverted';
+  if (a.record.status === 'reverted') {
+    const held = a.kind.timing === 'held';
+    // Single actions (kill, restart) stop acting when the injection returns.
+    a.record.revertedT = held ? (a.record.endedEarly?.t ?? end) : (a.record.appliedT ?? a.record.injectedT);
+    a.record.revertedAt = held ? (a.record.endedEarly ? new Date(Date.now() - (end - a.record.endedEarly.t)).toISOString() : endAt) : a.appliedAt;
+  }
+  try {
+    await ctx.ledger.reverted({ ...ids, by: 'run' });
+  } catch (err) {
+    a.record.ledgerError = `reverted, but the ledger could not record it (${(err as Error).message}): it still looks open there, and \`faultline recover\` will revert it again, harmlessly`;
+    ctx.log(a.record.ledgerError);
+  }
+  return true;
 }
 
 async function revertOne(a: Applied, faultCtx: FaultContext, ctx: MethodContext): Promise<void> {
-  try {
-    await a.kind.revert(a.info, faultCtx);
-    a.record.status = 'reverted';
-    await ctx.ledger.reverted({ runId: ctx.runId, faultId: a.record.id, by: 'run' });
-  } catch (err) {
-    a.record.status = 'revert-failed';
-    a.record.error = (err as Error).message;
-    await ctx.ledger.revertFailed({ runId: ctx.runId, faultId: a.record.id, error: a.record.error }).catch(() => undefined);
-  }
-  // Single actions (kill, restart) stop acting the moment they are applied.
-  const end = a.kind.timing === 'instant' ? a.record.injectedT : ctx.now();
-  a.record.revertedT = end;
-  a.record.revertedAt = a.kind.timing === 'instant' ? a.record.injectedAt : new Date().toISOString();
+  await undo(a, faultCtx, ctx);
   ctx.onReverted(a.record);
 }
