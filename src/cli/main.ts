@@ -12,7 +12,6 @@ import { registerLinuxQuick } from './commands/linux-quick.js';
 import { registerLoad } from './commands/load.js';
 import { registerProxy } from './commands/proxy.js';
 import { registerReport } from './commands/report.js';
-import { registerReaper } from './commands/reaper.js';
 import { registerRecover } from './commands/recover.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
@@ -64,7 +63,6 @@ Docs: docs/ in the package (experiment format, faults, drivers, safety, CLI, err
   registerUp(program, setExit);
   registerDown(program, setExit);
   registerAudit(program, setExit);
-  registerReaper(program, setExit);
   registerDemo(program, setExit);
   registerInit(program, setExit);
   registerGraph(program, setExit);

@@ -11,7 +11,7 @@ import { FaultlineError } from '../errors/index.js';
 import { processStartTime } from '../safety/pid.js';
 import { HEARTBEAT_MS } from '../safety/reaper.js';
 
-const bin = fileURLToPath(new URL('../../bin/faultline.js', import.meta.url));
+const entry = fileURLToPath(new URL('./reaper-main.js', import.meta.url));
 /** Node's start on a busy 2-core machine can take a few seconds; this is far beyond it. */
 const HANDSHAKE_TIMEOUT_MS = 20_000;
 
@@ -32,10 +32,9 @@ export async function startReaper(stateDir: string, runId: string, options: Reap
   mkdirSync(join(stateDir, 'logs'), { recursive: true });
   const logPath = join(stateDir, 'logs', 'reaper.log');
   const log = openSync(logPath, 'a');
-  const args = [bin, '_reaper', '--state-dir', stateDir, '--run-id', runId, '--run-pid', String(process.pid)];
-  const startTime = processStartTime(process.pid);
-  if (startTime !== undefined) args.push('--run-start-time', startTime);
-  if (options.deadline !== undefined) args.push('--deadline', String(Math.round(options.deadline)));
+  const startTime = processStartTime(process.pid) ?? '-';
+  const deadline = options.deadline === undefined ? '-' : String(Math.round(options.deadline));
+  const args = [entry, stateDir, runId, String(process.pid), startTime, deadline];
   // Detached: its own session, so a Ctrl-C to the terminal's process group or a CI job's kill of
   // faultline's group does not take the reaper down with the run it guards.
   const child = spawn(process.execPath, args, { detached: true, stdio: ['pipe', 'pipe', log] });

@@ -43,7 +43,8 @@ export interface ReaperOptions {
   runStartTime?: string;
   /** Epoch ms after which a run still alive is killed and reverted. None: watch for as long as it lives. */
   deadline?: number;
-  kinds: Readonly<Record<string, FaultKind>>;
+  /** The registry of fault kinds; may still be loading (the reaper's handshake does not wait for it). */
+  kinds: Readonly<Record<string, FaultKind>> | Promise<Readonly<Record<string, FaultKind>>>;
   /** The pipe from the run. */
   input: Readable;
   log(message: string): void;
@@ -83,7 +84,7 @@ export async function runReaper(options: ReaperOptions): Promise<ReaperOutcome> 
 async function revert(options: ReaperOptions, reason: 'run-died' | 'run-killed', detail: string): Promise<ReaperOutcome> {
   const { log } = options;
   log(`${detail}: reverting its open faults`);
-  const result = await recoverOpenFaults({ stateDir: options.stateDir, kinds: options.kinds, runId: options.runId, by: 'reaper', reason: detail, log, lock: { timeoutMs: 10 * 60_000 } });
+  const result = await recoverOpenFaults({ stateDir: options.stateDir, kinds: await options.kinds, runId: options.runId, by: 'reaper', reason: detail, log, lock: { timeoutMs: 10 * 60_000 } });
   for (const f of result.reverted) log(`reverted ${f.kind} on ${f.target}`);
   for (const f of result.failed) log(`FAILED to revert ${f.fault.kind} on ${f.fault.target}: ${f.error}`);
   for (const s of result.unreadable) log(`${result.ledger}:${s.line} cannot be read: whether it records a fault still in effect is unknown`);
