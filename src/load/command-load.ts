@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LoadRecord } from '../journal/types.js';
 import { adapters } from './adapters/index.js';
+import { fillCommand, usesReport } from './fill-command.js';
 import type { ToolRun } from './adapters/tool-run.js';
 import { LOAD_DEFAULTS, type CommandLoadSpec } from './spec.js';
 import type { LoadPhaseName, LoadProgress, LoadRun, LoadTotals, StartLoadOptions } from './types.js';
@@ -21,7 +22,6 @@ const OUTPUT_TAIL_BYTES = 8 * 1024;
 const MAX_STDOUT_BYTES = 64 * 1024 * 1024;
 /** After SIGINT and the grace time, SIGKILL; then wait this long for the exit. */
 const KILL_WAIT_MS = 2000;
-const REPORT = '{report}';
 
 export class CommandLoad implements LoadRun {
   readonly ended: Promise<void>;
@@ -52,14 +52,12 @@ export class CommandLoad implements LoadRun {
     this.#startEpoch = Date.now();
     this.#signal = options.signal;
     const cwd = spec.cwd ?? process.cwd();
-    const usesPlaceholder = (typeof spec.command === 'string' ? [spec.command] : spec.command).some((a) => a.includes(REPORT));
     if (spec.report !== undefined) this.#reportFile = resolve(cwd, spec.report);
-    else if (usesPlaceholder) {
+    else if (usesReport(spec.command)) {
       this.#tempDir = mkdtempSync(join(tmpdir(), 'faultline-load-'));
       this.#reportFile = join(this.#tempDir, spec.format === 'k6' ? 'summary.json' : 'report.json');
     }
-    const fill = (a: string): string => (this.#reportFile !== undefined ? a.split(REPORT).join(this.#reportFile) : a);
-    this.#argv = typeof spec.command === 'string' ? ['/bin/sh', '-c', fill(spec.command)] : spec.command.map(fill);
+    this.#argv = fillCommand(spec.command, this.#reportFile);
 
     this.ended = new Promise<void>((resolveEnded) => {
       const [file, ...args] = this.#argv;
