@@ -42,6 +42,8 @@ export class CommandLoad implements LoadRun {
   #exited = false;
   #endT: number | undefined;
   #spawnError: string | undefined;
+  /** faultline stopped the tool before it exited by itself: why, and when (run ms), for the error when its report is missing. */
+  #interrupted: { why: 'ended' | 'aborted'; t: number; killed: boolean } | undefined;
   #stopping: Promise<LoadRecord> | undefined;
 
   constructor(spec: CommandLoadSpec, options: StartLoadOptions = {}) {
@@ -97,7 +99,7 @@ export class CommandLoad implements LoadRun {
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
-  #onAbort = (): void => this.#interrupt();
+  #onAbort = (): void => this.#interrupt('aborted');
 
   #markExited(code: number | null): void {
     if (this.#exited) return;
@@ -110,7 +112,8 @@ export class CommandLoad implements LoadRun {
     this.#tail = (this.#tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_BYTES);
   }
 
-  #interrupt(): void {
+  #interrupt(why: 'ended' | 'aborted'): void {
+    if (this.#child?.pid !== undefined && !this.#exited) this.#interrupted ??= { why, t: this.#runNow(), killed: false };
     this.#kill('SIGINT');
   }
 
@@ -145,8 +148,9 @@ export class CommandLoad implements LoadRun {
   async #stop(): Promise<LoadRecord> {
     this.#signal?.removeEventListener('abort', this.#onAbort);
     if (!this.#exited) {
-      this.#interrupt();
+      this.#interrupt('ended');
       if (!(await within(this.ended, this.#spec.graceMs))) {
+        if (this.#interrupted) this.#interrupted.killed = true;
         this.#kill('SIGKILL');
         await within(this.ended, KILL_WAIT_MS);
       }
@@ -171,7 +175,8 @@ export class CommandLoad implements LoadRun {
     try {
       text = this.#reportFile !== undefined ? await readFile(this.#reportFile, 'utf8') : Buffer.concat(this.#stdout).toString('utf8');
     } catch (err) {
-      record.error = `could not read the ${tool} report ${source} (the command exited with ${describeExit(this.#exitCode)}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      record.error = this.#cutShort(tool, `could not read ${source}: ${reason}`) ?? `could not read the ${tool} report ${source} (the command exited with ${describeExit(this.#exitCode)}): ${reason}`;
       return this.#cleanup(record);
     }
     const endT = this.#endT ?? this.#runNow();
@@ -189,15 +194,33 @@ export class CommandLoad implements LoadRun {
       record.buckets = out.buckets;
       if (out.achievedRate !== undefined) record.achievedRate = out.achievedRate;
     } catch (err) {
-      record.error = `could not read the ${tool} report from ${source} (the command exited with ${describeExit(this.#exitCode)}): ${(err as Error).message}`;
+      const reason = (err as Error).message;
+      record.error = this.#cutShort(tool, reason) ?? `could not read the ${tool} report from ${source} (the command exited with ${describeExit(this.#exitCode)}): ${reason}`;
     }
     return this.#cleanup(record);
+  }
+
+  /** When faultline stopped the tool and its report is missing or incomplete, that is what happened: say so, not only how the report looks. */
+  #cutShort(tool: string, reason: string): string | undefined {
+    const i = this.#interrupted;
+    if (i === undefined) return undefined;
+    const after = `${((i.t - this.#startT) / 1000).toFixed(1)}s`;
+    const how = i.killed ? `SIGINT, then SIGKILL after load.grace ${formatMs(this.#spec.graceMs)}` : 'SIGINT';
+    return (
+      `${tool} was still running when the run ${i.why === 'aborted' ? 'was aborted' : 'ended'} (${after} after it started), so faultline stopped it with ${how}, ` +
+      `and it exited with ${describeExit(this.#exitCode)} without a complete report: ${reason}. ` +
+      `Give the tool a test duration that ends within the run${i.killed ? ', or a longer load.grace' : ''}`
+    );
   }
 
   #cleanup(record: LoadRecord): LoadRecord {
     if (this.#tempDir !== undefined) rmSync(this.#tempDir, { recursive: true, force: true });
     return record;
   }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 function describeExit(code: number | null): string {
