@@ -135,6 +135,10 @@ export interface LoadRecord {
   achievedRate?: number;
   /** Requests sent later than their intended time (open model). */
   lateRequests?: number;
+  /** Requests due that never left (open model: no free connection before the load stopped); they never reached the server. Counted in the phases as errors (`not-sent`). */
+  notSent?: number;
+  /** Requests sent but still unanswered when the load's drain ended; the server may have them. Counted in the phases as errors (`cut-off`). */
+  cutOff?: number;
   phases: LoadPhase[];
   buckets: LoadBucket[];
   /** External tools: their exit code and the tail of their output. */

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LoadRecord } from '../journal/types.js';
 import { adapters } from './adapters/index.js';
+import { fillCommand, usesReport } from './fill-command.js';
 import type { ToolRun } from './adapters/tool-run.js';
 import { LOAD_DEFAULTS, type CommandLoadSpec } from './spec.js';
 import type { LoadPhaseName, LoadProgress, LoadRun, LoadTotals, StartLoadOptions } from './types.js';
@@ -21,7 +22,6 @@ const OUTPUT_TAIL_BYTES = 8 * 1024;
 const MAX_STDOUT_BYTES = 64 * 1024 * 1024;
 /** After SIGINT and the grace time, SIGKILL; then wait this long for the exit. */
 const KILL_WAIT_MS = 2000;
-const REPORT = '{report}';
 
 export class CommandLoad implements LoadRun {
   readonly ended: Promise<void>;
@@ -42,6 +42,8 @@ export class CommandLoad implements LoadRun {
   #exited = false;
   #endT: number | undefined;
   #spawnError: string | undefined;
+  /** faultline stopped the tool before it exited by itself: why, and when (run ms), for the error when its report is missing. */
+  #interrupted: { why: 'ended' | 'aborted'; t: number; killed: boolean } | undefined;
   #stopping: Promise<LoadRecord> | undefined;
 
   constructor(spec: CommandLoadSpec, options: StartLoadOptions = {}) {
@@ -52,14 +54,12 @@ export class CommandLoad implements LoadRun {
     this.#startEpoch = Date.now();
     this.#signal = options.signal;
     const cwd = spec.cwd ?? process.cwd();
-    const usesPlaceholder = (typeof spec.command === 'string' ? [spec.command] : spec.command).some((a) => a.includes(REPORT));
     if (spec.report !== undefined) this.#reportFile = resolve(cwd, spec.report);
-    else if (usesPlaceholder) {
+    else if (usesReport(spec.command)) {
       this.#tempDir = mkdtempSync(join(tmpdir(), 'faultline-load-'));
       this.#reportFile = join(this.#tempDir, spec.format === 'k6' ? 'summary.json' : 'report.json');
     }
-    const fill = (a: string): string => (this.#reportFile !== undefined ? a.split(REPORT).join(this.#reportFile) : a);
-    this.#argv = typeof spec.command === 'string' ? ['/bin/sh', '-c', fill(spec.command)] : spec.command.map(fill);
+    this.#argv = fillCommand(spec.command, this.#reportFile);
 
     this.ended = new Promise<void>((resolveEnded) => {
       const [file, ...args] = this.#argv;
@@ -99,7 +99,7 @@ export class CommandLoad implements LoadRun {
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
-  #onAbort = (): void => this.#interrupt();
+  #onAbort = (): void => this.#interrupt('aborted');
 
   #markExited(code: number | null): void {
     if (this.#exited) return;
@@ -112,7 +112,8 @@ export class CommandLoad implements LoadRun {
     this.#tail = (this.#tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_BYTES);
   }
 
-  #interrupt(): void {
+  #interrupt(why: 'ended' | 'aborted'): void {
+    if (this.#child?.pid !== undefined && !this.#exited) this.#interrupted ??= { why, t: this.#runNow(), killed: false };
     this.#kill('SIGINT');
   }
 
@@ -147,8 +148,9 @@ export class CommandLoad implements LoadRun {
   async #stop(): Promise<LoadRecord> {
     this.#signal?.removeEventListener('abort', this.#onAbort);
     if (!this.#exited) {
-      this.#interrupt();
+      this.#interrupt('ended');
       if (!(await within(this.ended, this.#spec.graceMs))) {
+        if (this.#interrupted) this.#interrupted.killed = true;
         this.#kill('SIGKILL');
         await within(this.ended, KILL_WAIT_MS);
       }
@@ -173,7 +175,8 @@ export class CommandLoad implements LoadRun {
     try {
       text = this.#reportFile !== undefined ? await readFile(this.#reportFile, 'utf8') : Buffer.concat(this.#stdout).toString('utf8');
     } catch (err) {
-      record.error = `could not read the ${tool} report ${source} (the command exited with ${describeExit(this.#exitCode)}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      record.error = this.#cutShort(tool, `could not read ${source}: ${reason}`) ?? `could not read the ${tool} report ${source} (the command exited with ${describeExit(this.#exitCode)}): ${reason}`;
       return this.#cleanup(record);
     }
     const endT = this.#endT ?? this.#runNow();
@@ -191,15 +194,33 @@ export class CommandLoad implements LoadRun {
       record.buckets = out.buckets;
       if (out.achievedRate !== undefined) record.achievedRate = out.achievedRate;
     } catch (err) {
-      record.error = `could not read the ${tool} report from ${source} (the command exited with ${describeExit(this.#exitCode)}): ${(err as Error).message}`;
+      const reason = (err as Error).message;
+      record.error = this.#cutShort(tool, reason) ?? `could not read the ${tool} report from ${source} (the command exited with ${describeExit(this.#exitCode)}): ${reason}`;
     }
     return this.#cleanup(record);
+  }
+
+  /** When faultline stopped the tool and its report is missing or incomplete, that is what happened: say so, not only how the report looks. */
+  #cutShort(tool: string, reason: string): string | undefined {
+    const i = this.#interrupted;
+    if (i === undefined) return undefined;
+    const after = `${((i.t - this.#startT) / 1000).toFixed(1)}s`;
+    const how = i.killed ? `SIGINT, then SIGKILL after load.grace ${formatMs(this.#spec.graceMs)}` : 'SIGINT';
+    return (
+      `${tool} was still running when the run ${i.why === 'aborted' ? 'was aborted' : 'ended'} (${after} after it started), so faultline stopped it with ${how}, ` +
+      `and it exited with ${describeExit(this.#exitCode)} without a complete report: ${reason}. ` +
+      `Give the tool a test duration that ends within the run${i.killed ? ', or a longer load.grace' : ''}`
+    );
   }
 
   #cleanup(record: LoadRecord): LoadRecord {
     if (this.#tempDir !== undefined) rmSync(this.#tempDir, { recursive: true, force: true });
     return record;
   }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 function describeExit(code: number | null): string {

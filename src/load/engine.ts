@@ -8,6 +8,11 @@
  * send time, so a server that stalls is charged for the requests it made wait (no coordinated
  * omission), and a request that leaves LATE_MS or more after its time counts as late.
  *
+ * Every request due is counted once, with an outcome and an age: a response, a failure without
+ * one (refused, reset, timeout), cut off (still in flight when the drain after stop() ends), or
+ * never sent (still in the backlog when the load stopped sending). So requests = sent + notSent,
+ * and the slow requests of a stall are in the latency figures even when they never finish.
+ *
  * Hot path: one reusable handler object per in-flight slot (undici's raw handler callbacks, which
  * skip response header parsing), plain-number counters, one HDR histogram per bucket. Nothing here
  * allocates per request beyond undici's own Request.
@@ -25,10 +30,8 @@ const ERROR_PAUSE_MS = 10;
 /** No response yet and this many connection errors: the target is unreachable, and the load stops with an error. */
 const UNREACHABLE_AFTER = 3;
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'connect-timeout']);
-/** After stop(), how long requests in flight may take to finish before they are cut off (and not counted). */
+/** After stop(), how long requests in flight may take to finish before they are cut off (counted as `cut-off`, at their age then). */
 const MAX_DRAIN_MS = 2000;
-/** Open model: requests waiting for a connection beyond this many are not queued but counted as never sent (bounds memory at rates far out of reach). */
-const MAX_BACKLOG = 1_000_000;
 /** Waiting (open-model backlog) requests counted into live figures, oldest first. */
 const MAX_OUTSTANDING_SAMPLE = 10_000;
 
@@ -87,8 +90,13 @@ export class BuiltinLoad implements LoadRun {
   readonly #free: Slot[] = [];
   /** Every slot ever made, to find the outstanding requests for live figures. */
   readonly #slots: Slot[] = [];
-  #backlog: number[] = [];
+  /**
+   * Open model: the requests waiting for a connection, as schedule indices [head, tail). They are
+   * always consecutive: a request skips the backlog only when a connection is free, and a
+   * connection that frees takes the backlog's head first — so two integers hold any backlog.
+   */
   #backlogHead = 0;
+  #backlogTail = 0;
 
   readonly #open: boolean;
   /** Open model: requests per ms. */
@@ -104,6 +112,7 @@ export class BuiltinLoad implements LoadRun {
   #sent = 0;
   #late = 0;
   #notSent = 0;
+  #cutOff = 0;
   #responses = 0;
   #connectFailures = 0;
   #generating = true;
@@ -163,7 +172,7 @@ export class BuiltinLoad implements LoadRun {
     this.#inFlight--;
     slot.busy = false;
     const code = errorCode(err);
-    this.#recorder.failure(code);
+    this.#recorder.failure(code, performance.now() - slot.from);
     if (this.#responses === 0 && CONNECT_ERRORS.has(code) && ++this.#connectFailures >= UNREACHABLE_AFTER) {
       this.#fail(`cannot reach ${this.#spec.url}: ${describeCode(code)}`);
       return;
@@ -179,12 +188,8 @@ export class BuiltinLoad implements LoadRun {
       return;
     }
     if (this.#open) {
-      if (this.#backlogHead < this.#backlog.length) {
-        const intended = this.#backlog[this.#backlogHead++]!;
-        if (this.#backlogHead > 1024 && this.#backlogHead * 2 > this.#backlog.length) {
-          this.#backlog = this.#backlog.slice(this.#backlogHead);
-          this.#backlogHead = 0;
-        }
+      if (this.#backlogHead < this.#backlogTail) {
+        const intended = this.#intended(this.#backlogHead++);
         if (now - intended >= LATE_MS) this.#late++;
         this.#send(slot, intended);
       } else {
@@ -218,29 +223,34 @@ export class BuiltinLoad implements LoadRun {
     const now = performance.now();
     const due = Math.min(this.#due, Math.floor((Math.min(now, this.#endPerf) - this.#startPerf) * this.#ratePerMs) + 1);
     while (this.#scheduled < due) {
-      const intended = this.#startPerf + this.#scheduled / this.#ratePerMs;
-      this.#scheduled++;
-      this.#launch(intended, now);
+      this.#launch(this.#scheduled++, now);
       if (!this.#generating) return;
     }
     if (this.#scheduled >= this.#due || now >= this.#endPerf) {
       this.#endGeneration();
       return;
     }
-    const nextAt = this.#startPerf + this.#scheduled / this.#ratePerMs;
+    const nextAt = this.#intended(this.#scheduled);
     this.#tickTimer = setTimeout(this.#tick, Math.max(1, nextAt - performance.now()));
   };
 
-  #launch(intended: number, now: number): void {
-    let slot = this.#free.pop();
+  /** Request `index` of the schedule is due: send it, or queue it behind the others waiting. */
+  #launch(index: number, now: number): void {
+    let slot = this.#backlogHead === this.#backlogTail ? this.#free.pop() : undefined;
     if (slot === undefined && this.#clients.length < this.#spec.connections) slot = this.#connect();
     if (slot === undefined) {
-      if (this.#backlog.length - this.#backlogHead < MAX_BACKLOG) this.#backlog.push(intended);
-      else this.#notSent++;
+      if (this.#backlogHead === this.#backlogTail) this.#backlogHead = this.#backlogTail = index;
+      this.#backlogTail = index + 1;
       return;
     }
+    const intended = this.#intended(index);
     if (now - intended >= LATE_MS) this.#late++;
     this.#send(slot, intended);
+  }
+
+  /** performance.now() at which request `index` of the open model's schedule is due. */
+  #intended(index: number): number {
+    return this.#startPerf + index / this.#ratePerMs;
   }
 
   // ---- connections ----
@@ -307,8 +317,8 @@ export class BuiltinLoad implements LoadRun {
     const ages: number[] = [];
     if (!this.#closed) {
       for (const slot of this.#slots) if (slot.busy) ages.push(now - slot.from);
-      const waiting = Math.min(this.#backlog.length, this.#backlogHead + MAX_OUTSTANDING_SAMPLE);
-      for (let i = this.#backlogHead; i < waiting; i++) ages.push(now - this.#backlog[i]!);
+      const waiting = Math.min(this.#backlogTail, this.#backlogHead + MAX_OUTSTANDING_SAMPLE);
+      for (let i = this.#backlogHead; i < waiting; i++) ages.push(now - this.#intended(i));
     }
     return this.#recorder.recent(windowMs, this.#runNow(), ages);
   }
@@ -340,9 +350,10 @@ export class BuiltinLoad implements LoadRun {
     this.#generating = false;
     this.#endPerfActual = performance.now();
     clearTimeout(this.#tickTimer);
-    this.#notSent += this.#backlog.length - this.#backlogHead;
-    this.#backlog = [];
-    this.#backlogHead = 0;
+    // The backlog will never be sent: count each request at its age now, the moment it is given up.
+    for (let i = this.#backlogHead; i < this.#backlogTail; i++) this.#recorder.unanswered('not-sent', this.#endPerfActual - this.#intended(i));
+    this.#notSent += this.#backlogTail - this.#backlogHead;
+    this.#backlogHead = this.#backlogTail = 0;
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#resolveEnded();
     this.#checkDrained();
@@ -367,6 +378,13 @@ export class BuiltinLoad implements LoadRun {
       });
       clearTimeout(timer);
     }
+    const cutAt = performance.now();
+    for (const slot of this.#slots) {
+      if (!slot.busy) continue;
+      slot.busy = false;
+      this.#cutOff++;
+      this.#recorder.unanswered('cut-off', cutAt - slot.from);
+    }
     this.#closed = true;
     clearTimeout(this.#rotateTimer);
     const endT = this.#runNow();
@@ -374,19 +392,27 @@ export class BuiltinLoad implements LoadRun {
     this.#emit(buckets.at(-1));
     await Promise.all(this.#clients.map((c) => c.destroy().catch(() => undefined)));
 
-    const activeMs = Math.max(1, this.#endPerfActual - this.#startPerf);
-    this.#totals = { ...total, sent: this.#sent, notSent: this.#notSent, bytes: this.bytes };
-    const record: LoadRecord = { tool: 'builtin', phases, buckets };
+    this.#totals = { ...total, sent: this.#sent, notSent: this.#notSent, cutOff: this.#cutOff, bytes: this.bytes };
+    const record: LoadRecord = { tool: 'builtin', phases, buckets, notSent: this.#notSent, cutOff: this.#cutOff };
+    const sendingMs = Math.max(1, this.#endPerfActual - this.#startPerf);
     if (this.#open) {
       record.requestedRate = this.#spec.rate!;
-      record.achievedRate = Math.round((this.#sent / activeMs) * 10_000) / 10;
+      // The window the requests were due in runs to the end of the last one's interval: N requests
+      // at 5/s fill N/5 s, not the (N-1)/5 s between the first and the last.
+      const windowMs = Math.max(sendingMs, this.#scheduled / this.#ratePerMs);
+      record.achievedRate = perSecond(this.#sent, windowMs);
       record.lateRequests = this.#late;
     } else {
-      record.achievedRate = Math.round((this.#recorder.requests / activeMs) * 10_000) / 10;
+      record.achievedRate = perSecond(this.#recorder.requests - this.#cutOff, sendingMs);
     }
     if (this.#error !== undefined) record.error = this.#error;
     return record;
   }
+}
+
+/** Requests per second to 0.1. */
+function perSecond(requests: number, ms: number): number {
+  return Math.round((requests / ms) * 10_000) / 10;
 }
 
 /** A short, stable name for why a request got no response. */

@@ -5,3 +5,4 @@ export { LATE_MS, LOAD_DEFAULTS, isCommandSpec, type BuiltinLoadSpec, type Comma
 export type { LoadPhaseName, LoadProgress, LoadRun, LoadTotals, StartLoadOptions } from './types.js';
 export { adapters, type Adapter, type AdapterOutput, type ToolRun } from './adapters/index.js';
 export { expandStatuses, type StatusMatch } from './status.js';
+export { describeUnanswered } from './unanswered.js';

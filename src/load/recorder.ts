@@ -4,6 +4,11 @@
  * records into one HDR histogram; `rotate()` — once per bucket, off the hot path — reads the
  * bucket's percentiles and folds its histogram and counters into the phase's. Time is passed in
  * (run ms), so the same recorder serves the live generator and adapters replaying a tool's points.
+ *
+ * Every request counts in `requests` and, unless it got a success status, in `errors`, with its
+ * latency: responses and failures at their completion, requests that never got an answer
+ * (`unanswered`: never sent, cut off) at their age when they were given up. Throughput (`rps`)
+ * counts only the requests that completed.
  */
 import type { LoadBucket, LoadPhase } from '../journal/types.js';
 import { latencyFigures, newHistogram, toMicros, type Histogram } from './histogram.js';
@@ -11,6 +16,9 @@ import { LiveWindow, type WindowFigures } from './live-window.js';
 import { expandStatuses, type StatusMatch } from './status.js';
 
 export type PhaseName = LoadPhase['phase'];
+
+/** Why a request has no outcome: it was due but never sent (`not-sent`), or still in flight when the load ended (`cut-off`). */
+export type Unanswered = 'not-sent' | 'cut-off';
 
 /** Status codes are counted in a flat array; anything outside 0..999 lands in the last slot. */
 const STATUS_SLOTS = 1000;
@@ -20,6 +28,8 @@ interface PhaseAccumulator {
   startT: number;
   requests: number;
   errors: number;
+  /** Of `requests`, those that never completed (not in rps). */
+  unanswered: number;
   statusCodes: Map<string, number>;
   histogram: Histogram;
 }
@@ -39,6 +49,7 @@ export class LoadRecorder {
   // ---- hot path: the current bucket ----
   #requests = 0;
   #errors = 0;
+  #unanswered = 0;
   readonly #statuses = new Float64Array(STATUS_SLOTS);
   readonly #failures = new Map<string, number>();
   readonly #histogram = newHistogram();
@@ -69,11 +80,18 @@ export class LoadRecorder {
     this.#histogram.recordValue(toMicros(latencyMs));
   }
 
-  /** A request that got no response: `code` is the error code (ECONNREFUSED, timeout, …). */
-  failure(code: string): void {
+  /** A request that got no response: `code` is the error code (ECONNREFUSED, timeout, …); `latencyMs` how long it took to fail, when known. */
+  failure(code: string, latencyMs?: number): void {
     this.#requests++;
     this.#errors++;
     this.#failures.set(code, (this.#failures.get(code) ?? 0) + 1);
+    if (latencyMs !== undefined) this.#histogram.recordValue(toMicros(latencyMs));
+  }
+
+  /** A request given up without an outcome, `ageMs` after its (intended) send time: an error, counted by `why`, not in rps. */
+  unanswered(why: Unanswered, ageMs: number): void {
+    this.failure(why, ageMs);
+    this.#unanswered++;
   }
 
   /** Requests and errors so far (closed buckets plus the open one). */
@@ -112,6 +130,7 @@ export class LoadRecorder {
     const p = this.#phase;
     p.requests += this.#requests;
     p.errors += this.#errors;
+    p.unanswered += this.#unanswered;
     for (let s = 0; s < STATUS_SLOTS; s++) {
       const n = this.#statuses[s]!;
       if (n === 0) continue;
@@ -128,6 +147,7 @@ export class LoadRecorder {
     }
     this.#requests = 0;
     this.#errors = 0;
+    this.#unanswered = 0;
     this.#bucketT = t;
     if (durationMs === 0 && bucket.requests === 0) return undefined;
     this.#buckets.push(bucket);
@@ -158,13 +178,14 @@ export class LoadRecorder {
     const total = this.#total;
     total.requests += p.requests;
     total.errors += p.errors;
+    total.unanswered += p.unanswered;
     for (const [k, n] of p.statusCodes) total.statusCodes.set(k, (total.statusCodes.get(k) ?? 0) + n);
     if (p.histogram.totalCount > 0) total.histogram.add(p.histogram);
   }
 }
 
 function accumulator(phase: PhaseName, startT: number): PhaseAccumulator {
-  return { phase, startT, requests: 0, errors: 0, statusCodes: new Map(), histogram: newHistogram() };
+  return { phase, startT, requests: 0, errors: 0, unanswered: 0, statusCodes: new Map(), histogram: newHistogram() };
 }
 
 function toPhase(p: PhaseAccumulator, endT: number): LoadPhase {
@@ -176,7 +197,7 @@ function toPhase(p: PhaseAccumulator, endT: number): LoadPhase {
     endT: round(endT),
     requests: p.requests,
     errors: p.errors,
-    rps: seconds > 0 ? round(p.requests / seconds) : 0,
+    rps: seconds > 0 ? round((p.requests - p.unanswered) / seconds) : 0,
     errorRate,
     availability: errorRate === null ? null : 1 - errorRate,
     latencyMs: latencyFigures(p.histogram),

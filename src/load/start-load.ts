@@ -22,6 +22,6 @@ function failedLoad(tool: string, error: string, options: StartLoadOptions): Loa
     ended: Promise.resolve(),
     progress: () => ({ elapsedMs: 0, requests: 0, errors: 0, late: 0, phase: 'baseline' }),
     stop: () => Promise.resolve(record),
-    totals: () => ({ startT: t, endT: t, requests: 0, errors: 0, rps: 0, errorRate: null, availability: null, latencyMs: null, statusCodes: {}, sent: 0, notSent: 0, bytes: 0 }),
+    totals: () => ({ startT: t, endT: t, requests: 0, errors: 0, rps: 0, errorRate: null, availability: null, latencyMs: null, statusCodes: {}, sent: 0, notSent: 0, cutOff: 0, bytes: 0 }),
   };
 }

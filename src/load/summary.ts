@@ -9,10 +9,13 @@ export interface LoadSummary {
   connections: number;
   pipelining: number;
   durationMs: number;
+  /** Every request due: sent (answered, failed, or cut off) plus never sent. */
   requests: number;
+  /** Requests handed to a connection (the server received them unless the connection failed). */
+  sent: number;
   errors: number;
   errorRate: number | null;
-  /** Completed requests per second over the run. */
+  /** Completed requests (answered or failed) per second over the run. */
   rps: number;
   latencyMs: { p50: number; p90: number; p95: number; p99: number; max: number; mean: number } | null;
   /** HTTP statuses, and error codes for requests that got no response (ECONNREFUSED, timeout, …). */
@@ -22,8 +25,10 @@ export interface LoadSummary {
   achievedRate: number | null;
   /** Open model: requests that left LATE_MS or more after their intended time. */
   lateRequests: number | null;
-  /** Open model: requests due before the end that never found a free connection. */
+  /** Open model: requests due before the end that never found a free connection (they never reached the server). */
   notSent: number | null;
+  /** Requests sent and still unanswered when the drain after the end ran out. */
+  cutOff: number;
   bytes: number;
   /** The time series (one bucket per second by default). */
   series: LoadBucket[];
@@ -38,6 +43,7 @@ export function summarize(spec: BuiltinLoadSpec, record: LoadRecord, totals: Loa
     pipelining: spec.pipelining,
     durationMs: round(totals.endT - totals.startT),
     requests: totals.requests,
+    sent: totals.sent,
     errors: totals.errors,
     errorRate: totals.errorRate,
     rps: totals.rps,
@@ -47,6 +53,7 @@ export function summarize(spec: BuiltinLoadSpec, record: LoadRecord, totals: Loa
     achievedRate: record.achievedRate ?? null,
     lateRequests: record.lateRequests ?? null,
     notSent: open ? totals.notSent : null,
+    cutOff: totals.cutOff,
     bytes: totals.bytes,
     series: record.buckets,
   };
@@ -58,6 +65,13 @@ export function formatSummary(s: LoadSummary): string {
   lines.push(`${s.url} — ${model}, ${(s.durationMs / 1000).toFixed(1)}s`);
   const errPct = s.errorRate === null ? '' : ` (${pct(s.errorRate)})`;
   lines.push(`  requests  ${num(s.requests)}   ${num(s.rps)} rps   errors ${num(s.errors)}${errPct}`);
+  const notSent = s.notSent ?? 0;
+  if (notSent > 0 || s.cutOff > 0) {
+    const parts: string[] = [];
+    if (notSent > 0) parts.push(`${num(notSent)} never sent (due, but no connection was free before the end)`);
+    if (s.cutOff > 0) parts.push(`${num(s.cutOff)} sent but cut off unanswered at the end`);
+    lines.push(`  unanswered ${parts.join(', ')}: counted as errors, with their age as latency`);
+  }
   if (s.latencyMs) {
     const l = s.latencyMs;
     lines.push(`  latency   p50 ${ms(l.p50)}   p90 ${ms(l.p90)}   p95 ${ms(l.p95)}   p99 ${ms(l.p99)}   max ${ms(l.max)}   mean ${ms(l.mean)}`);
@@ -67,7 +81,7 @@ export function formatSummary(s: LoadSummary): string {
   if (s.model === 'open') {
     const short = s.achievedRate !== null && s.requestedRate !== null && s.achievedRate < s.requestedRate * 0.95;
     lines.push(
-      `  rate      requested ${num(s.requestedRate ?? 0)}/s, achieved ${num(s.achievedRate ?? 0)}/s; ${num(s.lateRequests ?? 0)} sent late (>= ${LATE_MS}ms after their time), ${num(s.notSent ?? 0)} never sent` +
+      `  rate      requested ${num(s.requestedRate ?? 0)}/s, achieved ${num(s.achievedRate ?? 0)}/s; ${num(s.lateRequests ?? 0)} sent late (>= ${LATE_MS}ms after their time), ${num(notSent)} never sent` +
         (short ? '\n  note      the requested rate was not reached: raise --connections, or the machine (or the server) cannot keep up' : ''),
     );
   }

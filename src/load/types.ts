@@ -30,10 +30,12 @@ export interface LoadProgress {
 
 /** Whole-run figures, for the CLI summary. */
 export interface LoadTotals extends Omit<LoadPhase, 'phase'> {
-  /** Requests handed to a connection. */
+  /** Requests handed to a connection. requests = sent + notSent. */
   sent: number;
   /** Open model: requests due before the end that found no free connection in time and were never sent. */
   notSent: number;
+  /** Requests sent but still without an answer when the drain after stop() ended. */
+  cutOff: number;
   /** Response body bytes received. */
   bytes: number;
 }

@@ -4,6 +4,10 @@
  * relative to another phase of the same run, the baseline by default (p95 <= 3x baseline,
  * throughput >= 0.8x baseline — a drop of at most 20 %). Reads only the LoadRecord, so every
  * verdict can be re-derived from journal.json.
+ *
+ * Requests that never got an answer — never sent, or cut off at the end — are in a phase's
+ * requests, errors and latency (at their age), so every verdict counts them; the observed text
+ * says how many there were, since they are what a stall looks like.
  */
 import type { CheckResult, LoadBucket, LoadPhase, LoadRecord } from '../journal/types.js';
 
@@ -30,6 +34,8 @@ const LATENCY = new Set<SloMetric>(['p50', 'p90', 'p95', 'p99', 'max', 'mean']);
 /** The figures an SLO can read: a phase's, or the whole run's when the tool gave no per-phase figures. */
 interface Figures {
   where: string;
+  /** Unanswered requests among them (never sent, cut off), said after the figure; '' when none. */
+  unanswered: string;
   requests: number;
   errors: number;
   rps: number;
@@ -49,7 +55,7 @@ export function evaluateSlo(slo: Slo, record: LoadRecord, now: number): CheckRes
   if (typeof figures === 'string') return result(false, figures);
   const observed = read(figures, slo.metric);
   if (observed === undefined) return result(false, `no ${slo.metric === 'errorRate' || slo.metric === 'availability' ? 'requests' : 'responses'} ${figures.where}`);
-  const observedText = `${label(slo.metric)} ${format(slo.metric, observed)} ${figures.where}`;
+  const observedText = `${label(slo.metric)} ${format(slo.metric, observed)} ${figures.where}${figures.unanswered}`;
 
   if (slo.relativeTo === undefined) return result(compare(observed, slo.op, slo.value), observedText);
 
@@ -69,7 +75,7 @@ function compare(observed: number, op: Slo['op'], bound: number): boolean {
 
 function figuresFor(record: LoadRecord, phase: SloPhase): Figures | string {
   const p = record.phases.find((x) => x.phase === phase);
-  if (p) return { where: `in ${phase}`, requests: p.requests, errors: p.errors, rps: p.rps, latencyMs: p.latencyMs };
+  if (p) return { where: `in ${phase}`, unanswered: unanswered(p.statusCodes), requests: p.requests, errors: p.errors, rps: p.rps, latencyMs: p.latencyMs };
   if (record.phases.length === 0 && record.buckets.length > 0) return wholeRun(record.buckets, record.tool);
   if (record.error !== undefined) return `no load figures: ${record.error}`;
   return `no load figures for ${phase} (the run had no ${phase} phase under load)`;
@@ -89,11 +95,20 @@ function wholeRun(buckets: LoadBucket[], tool: string): Figures {
   const avg = (k: 'p50' | 'p95' | 'p99'): number => withLatency.reduce((a, b) => a + b.latencyMs![k] * b.requests, 0) / weight;
   return {
     where: `over the whole ${tool} run (no per-phase figures)`,
+    unanswered: '',
     requests,
     errors,
     rps: ms > 0 ? (requests * 1000) / ms : 0,
     latencyMs: weight > 0 ? { p50: avg('p50'), p95: avg('p95'), p99: avg('p99'), max: Math.max(...withLatency.map((b) => b.latencyMs!.max)) } : null,
   };
+}
+
+/** ` (48 never sent, 2 cut off)` from a phase's status codes (the generator counts them there), or ''. */
+function unanswered(statusCodes: Record<string, number>): string {
+  const notSent = statusCodes['not-sent'] ?? 0;
+  const cutOff = statusCodes['cut-off'] ?? 0;
+  const parts = [...(notSent > 0 ? [`${notSent} never sent`] : []), ...(cutOff > 0 ? [`${cutOff} cut off at the end`] : [])];
+  return parts.length > 0 ? ` (counting ${parts.join(' and ')})` : '';
 }
 
 function read(f: Figures, metric: SloMetric): number | undefined {

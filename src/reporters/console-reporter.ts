@@ -12,6 +12,7 @@
 import type { Writable } from 'node:stream';
 import { analysisOf } from '../analysis/analyze-journal.js';
 import type { CheckResult, FaultRecord, Journal, LoadBucket, Phase, Sample, ServiceEvent } from '../journal/types.js';
+import { describeUnanswered } from '../load/unanswered.js';
 import { formatDuration } from '../util/duration.js';
 import { checkLabel, ms, pct } from './text.js';
 import type { Reporter, RunStartInfo } from './types.js';
@@ -155,6 +156,8 @@ export class ConsoleReporter implements Reporter {
     if (j.load?.phases.length) {
       this.line(`  Load (${j.load.tool}):`);
       for (const p of j.load.phases) this.line(`    ${p.phase.padEnd(16)} ${p.requests} requests, ${p.rps.toFixed(1)}/s, ${pct(p.errorRate, 2)} errors, p99 ${ms(p.latencyMs?.p99)}`);
+      const unanswered = describeUnanswered(j.load);
+      if (unanswered) this.line(`    ${unanswered}`);
     }
     for (const f of j.faults.filter((x) => x.status === 'revert-failed' || x.status === 'active')) {
       this.line(this.red(`  fault still in effect: ${f.kind} → ${f.target} (${f.id}); run \`faultline recover\``));

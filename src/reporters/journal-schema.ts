@@ -88,6 +88,8 @@ export const loadRecordSchema = z.object({
   requestedRate: z.number().optional(),
   achievedRate: z.number().optional(),
   lateRequests: z.number().optional(),
+  notSent: z.number().optional().describe('requests due that never left (no free connection before the load stopped): they never reached the server'),
+  cutOff: z.number().optional().describe('requests sent but still unanswered when the load\'s drain ended'),
   phases: z.array(
     z.object({
       phase: z.enum(['baseline', 'chaos', 'recovery']),

@@ -4,6 +4,7 @@
  */
 import { analysisOf } from '../analysis/analyze-journal.js';
 import type { Journal, SubScore } from '../journal/types.js';
+import { describeUnanswered } from '../load/unanswered.js';
 import { formatDuration } from '../util/duration.js';
 import { at, checkLabel, mdCell, ms, pct, runLine, STATUS_TEXT } from './text.js';
 
@@ -63,6 +64,8 @@ export function renderMarkdown(j: Journal): string {
       out.push(`| ${p.phase} | ${p.requests} | ${p.rps.toFixed(1)} | ${pct(p.errorRate, 2)} | ${ms(l?.p50)} | ${ms(l?.p95)} | ${ms(l?.p99)} | ${ms(l?.max)} |`);
     }
     if (j.load.requestedRate !== undefined) out.push('', `Requested ${j.load.requestedRate} req/s, achieved ${j.load.achievedRate?.toFixed(1) ?? '—'} req/s.`);
+    const unanswered = describeUnanswered(j.load);
+    if (unanswered) out.push('', mdCell(unanswered));
     if (j.load.error) out.push('', `Load error: ${mdCell(j.load.error)}`);
     out.push('');
   }

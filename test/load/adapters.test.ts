@@ -120,6 +120,11 @@ describe('autocannon adapter', () => {
     assert.equal(p!.latencyMs!.p95, 0.667);
     assert.equal(p!.latencyMs!.p99, 2);
   });
+
+  it('tells no output from output without --json', () => {
+    assert.throws(() => autocannonAdapter('', toolRun(0, 1)), /^Error: autocannon printed no result \(it prints one only when its run completes\)$/);
+    assert.throws(() => autocannonAdapter('Running 2s test\n│ Stat │ 2.5% │', toolRun(0, 1)), /no JSON result \(run it with --json\)/);
+  });
 });
 
 describe('external load command', () => {
@@ -142,6 +147,26 @@ describe('external load command', () => {
     // autocannon stops without waiting for requests in flight: at most one per connection is missing.
     assert.ok(record.phases[0]!.requests >= received - 2 && record.phases[0]!.requests <= received, `${record.phases[0]!.requests} vs ${received}`);
     assert.ok(record.phases[0]!.latencyMs !== null);
+  });
+
+  it('says the run ended first when it stopped autocannon before autocannon printed its result', async () => {
+    const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+    const run = startLoad({ command: [process.execPath, bin, '--json', '-c', '1', '-d', '30', srv.url], format: 'autocannon', graceMs: 5000 });
+    await new Promise((r) => setTimeout(r, 500));
+    const record = await run.stop();
+    assert.match(
+      record.error!,
+      /^autocannon was still running when the run ended \(\d+\.\ds after it started\), so faultline stopped it with SIGINT, and it exited with a signal without a complete report: autocannon printed no result \(it prints one only when its run completes\)\. Give the tool a test duration that ends within the run$/,
+    );
+  });
+
+  it('says the run was aborted, and that the tool was killed after its grace, when it ignored SIGINT', async () => {
+    const controller = new AbortController();
+    const run = startLoad({ command: "trap '' INT; sleep 30", format: 'k6', graceMs: 200 }, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    const record = await run.stop();
+    assert.match(record.error!, /^k6 was still running when the run was aborted \(.*\), so faultline stopped it with SIGINT, then SIGKILL after load\.grace 200ms, and it exited with a signal without a complete report: the k6 report is empty\. .*, or a longer load\.grace$/);
   });
 
   it('interrupts a tool still running at stop() and keeps its output', async () => {

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { registerLoad } from '../../src/cli/commands/load.js';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
 import { tempDir } from '../helpers/cli.js';
-import { closedPort, startServer, type CountingServer } from './servers.js';
+import { closedPort, startHoldingServer, startServer, type CountingServer } from './servers.js';
 
 /** Runs `faultline load …` in-process (the command is registered by src/cli/main.ts); returns stdout and the exit code. */
 async function load(args: string[]): Promise<{ code: number; stdout: string; error?: Error }> {
@@ -75,6 +75,22 @@ describe('faultline load', () => {
       assert.match(stdout, /503 × /);
     } finally {
       await dir.cleanup();
+    }
+  });
+
+  it('says which requests never reached the server and which were cut off', async () => {
+    const holding = await startHoldingServer();
+    try {
+      const json = await load([holding.url, '--rate', '20/s', '-c', '1', '-d', '500ms', '--json']);
+      assert.equal(json.code, 0);
+      const s = JSON.parse(json.stdout) as Record<string, number>;
+      // 10 due, 1 connection held by the server: 1 sent and cut off, 9 never sent.
+      assert.deepEqual([s.requests, s.sent, s.cutOff, s.notSent, s.errors], [10, 1, 1, 9, 10]);
+      assert.equal(holding.count, s.sent);
+      const text = await load([holding.url, '--rate', '20/s', '-c', '1', '-d', '500ms']);
+      assert.match(text.stdout, /unanswered 9 never sent \(due, but no connection was free before the end\), 1 sent but cut off unanswered at the end: counted as errors/);
+    } finally {
+      await holding.close();
     }
   });
 

@@ -25,6 +25,25 @@ describe('LoadRecorder', () => {
     assert.equal(new LoadRecorder({ okStatus: ['2xx'], startT: 0 }).recent(1000, 10, []).p95Ms, null);
   });
 
+  it('counts failures and unanswered requests as errors with their latency, and leaves the unanswered out of rps', () => {
+    const rec = new LoadRecorder({ okStatus: ['2xx'], startT: 0 });
+    for (let i = 0; i < 6; i++) rec.response(200, 10);
+    rec.failure('timeout', 5000);
+    rec.unanswered('cut-off', 3000);
+    rec.unanswered('not-sent', 2000);
+    rec.unanswered('not-sent', 1000);
+    const { phases, buckets } = rec.finish(2000);
+    const [p] = phases;
+    assert.equal(p!.requests, 10);
+    assert.equal(p!.errors, 4);
+    assert.deepEqual(p!.statusCodes, { '200': 6, 'cut-off': 1, 'not-sent': 2, timeout: 1 });
+    // 7 requests completed in 2 s; the 3 never answered are not throughput.
+    assert.equal(p!.rps, 3.5);
+    assert.ok(Math.abs(p!.latencyMs!.max - 5000) <= 5, `max ${p!.latencyMs!.max}`);
+    assert.ok(Math.abs(p!.latencyMs!.p90 - 3000) <= 3, `p90 ${p!.latencyMs!.p90}`);
+    assert.equal(buckets[0]!.requests, 10);
+  });
+
   it('gives percentiles within 0.1% of the recorded latencies', () => {
     const rec = new LoadRecorder({ okStatus: ['2xx'], startT: 0 });
     for (let i = 1; i <= 1000; i++) rec.response(200, i / 10); // 0.1 .. 100 ms

@@ -56,6 +56,14 @@ export function startStallServer(stallMs = 200): Promise<CountingServer> {
   });
 }
 
+/** A server that answers its first `answered` requests and then holds every other one unanswered (until it closes). */
+export function startHoldingServer(answered = 0): Promise<CountingServer> {
+  let n = 0;
+  return startServer((_req, res) => {
+    if (n++ < answered) res.end('ok');
+  });
+}
+
 /** A port nothing listens on. */
 export async function closedPort(): Promise<number> {
   const s = await startServer();

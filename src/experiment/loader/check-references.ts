@@ -1,9 +1,11 @@
 /** Checks every name an experiment uses against its system file: targets, recovery services, rollbacks, probe names. */
+import { dirname } from 'node:path';
 import type { ValidationIssue } from '../../errors/index.js';
 import type { FaultKind } from '../../faults/types.js';
 import type { SystemView } from '../../faults/driver.js';
 import { builtinDrivers } from '../../drivers/index.js';
 import { isCommandSpec } from '../../load/spec.js';
+import { loadToolProblem } from '../../load/tool-check.js';
 import type { Experiment, Step, TargetRef } from '../schema/experiment.js';
 import type { ServiceConfig } from '../schema/system.js';
 import type { LoadedSystem } from './load-system.js';
@@ -65,6 +67,8 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
     if (!services[s]) issues.push(issueAt(doc, ['guardrails', 'exclude', i], unknownService(s, names)));
   });
   const hasLoad = experiment.load !== undefined;
+  const toolProblem = hasLoad && isCommandSpec(experiment.load!) ? loadToolProblem(experiment.load, dirname(doc.absPath)) : undefined;
+  if (toolProblem) issues.push(issueAt(doc, ['load', 'command'], toolProblem));
   if (experiment.slos.length > 0 && !hasLoad) issues.push(issueAt(doc, ['slos'], 'SLOs judge the run\'s load figures: add a load block (load: …)'));
   guard.abortIf.forEach((g, i) => {
     const path = ['guardrails', 'abortIf', i];

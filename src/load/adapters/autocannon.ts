@@ -8,12 +8,13 @@ import { asRecord, countErrors, fromWholeRun, interpolate, num, type Adapter } f
 
 export const autocannonAdapter: Adapter = (text, run) => {
   let doc: Record<string, unknown> | undefined;
+  // autocannon prints the JSON as its last line of standard output, once its run is complete.
+  const trimmed = text.trim();
+  if (trimmed === '') throw new Error('autocannon printed no result (it prints one only when its run completes)');
   try {
-    // autocannon prints the JSON as its last line of standard output.
-    const trimmed = text.trim();
     doc = asRecord(JSON.parse(trimmed.slice(trimmed.lastIndexOf('\n{') + 1)));
   } catch {
-    throw new Error('the autocannon output is not JSON (run it with --json)');
+    throw new Error('the autocannon output has no JSON result (run it with --json)');
   }
   const requests = asRecord(doc?.requests);
   const latency = asRecord(doc?.latency);

@@ -76,7 +76,7 @@ export function fromRequests(events: RequestEvent[], run: ToolRun): AdapterOutpu
   };
   for (const e of events) {
     advance(e.t);
-    if (e.status === 0) rec.failure(e.error ?? 'error');
+    if (e.status === 0) rec.failure(e.error ?? 'error', e.latencyMs);
     else rec.response(e.status, e.latencyMs);
   }
   const endT = Math.max(run.endT, events.at(-1)?.t ?? run.endT);

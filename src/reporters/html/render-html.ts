@@ -5,6 +5,7 @@
  */
 import { analysisOf } from '../../analysis/analyze-journal.js';
 import type { Analysis, Journal, Sample, SubScore } from '../../journal/types.js';
+import { describeUnanswered } from '../../load/unanswered.js';
 import { formatDuration } from '../../util/duration.js';
 import { at, checkLabel, escapeHtml as esc, ms, pct, runLine, STATUS_TEXT } from '../text.js';
 import { barChart, cascadeChart, laneChart, lineChart, type Band, type Lane, type LineSeries } from './svg.js';
@@ -203,7 +204,9 @@ function loadTable(j: Journal): string {
     .join('');
   const rate = load.requestedRate !== undefined ? `<p>Requested ${load.requestedRate} req/s, achieved ${load.achievedRate?.toFixed(1) ?? '—'} req/s${load.lateRequests ? `; ${load.lateRequests} requests were sent late` : ''}.</p>` : '';
   const error = load.error ? `<p class="fail-text">${esc(load.error)}</p>` : '';
-  return `<p>Tool: <code>${esc(load.tool)}</code></p>${rate}${error}<table id="load-table"><thead><tr><th>phase</th><th>window</th><th>requests</th><th>req/s</th><th>error rate</th><th>p50</th><th>p95</th><th>p99</th><th>max</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const unanswered = describeUnanswered(load);
+  const lost = unanswered ? `<p>${esc(unanswered)}</p>` : '';
+  return `<p>Tool: <code>${esc(load.tool)}</code></p>${rate}${lost}${error}<table id="load-table"><thead><tr><th>phase</th><th>window</th><th>requests</th><th>req/s</th><th>error rate</th><th>p50</th><th>p95</th><th>p99</th><th>max</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function faultsTable(j: Journal): string {
