@@ -11,6 +11,10 @@ export const EXIT = {
 
 export function exitCodeFor(err: unknown): number {
   if (isRevertError(err)) return EXIT.revertFailed;
+  // The run could not be made safe to start without its reaper: nothing was injected.
+  if (isFaultlineError(err) && err.code === 'E_REAPER') return EXIT.aborted;
+  // recover or stop could not get at the ledger: what it holds may still be in effect.
+  if (isFaultlineError(err) && err.code === 'E_STATE_LOCKED') return EXIT.revertFailed;
   if (isValidationError(err) || isUsageError(err) || isTargetError(err)) return EXIT.invalid;
   if (isFaultlineError(err)) return EXIT.invalid;
   return EXIT.invalid;

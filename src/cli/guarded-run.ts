@@ -37,7 +37,7 @@ export async function startRunGuard(stateDir: string, runId: string, options: Gu
     options.reaper === false
       ? undefined
       : await startReaper(stateDir, runId, {
-          ...(options.maxDurationMs !== undefined ? { deadline: Date.now() + options.maxDurationMs + DEADLINE_GRACE_MS } : {}),
+          ...(options.maxDurationMs !== undefined ? { deadline: Date.now() + options.maxDurationMs + deadlineGrace() } : {}),
           onLost: (reason) => lost.abort(new Error(reason)),
         });
   const signals = options.signals === false ? undefined : abortOnSignals(stateDir, () => runId);
@@ -59,4 +59,10 @@ export async function guardedRun<T>(stateDir: string, runId: string, options: Gu
   } finally {
     await guard.done();
   }
+}
+
+/** $FAULTLINE_REAPER_GRACE_MS shortens the grace (tests); the default is generous on purpose. */
+function deadlineGrace(): number {
+  const ms = Number(process.env.FAULTLINE_REAPER_GRACE_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : DEADLINE_GRACE_MS;
 }

@@ -29,9 +29,14 @@ export interface ReaperStartOptions {
 }
 
 export async function startReaper(stateDir: string, runId: string, options: ReaperStartOptions = {}): Promise<ReaperHandle> {
-  mkdirSync(join(stateDir, 'logs'), { recursive: true });
   const logPath = join(stateDir, 'logs', 'reaper.log');
-  const log = openSync(logPath, 'a');
+  let log: number;
+  try {
+    mkdirSync(join(stateDir, 'logs'), { recursive: true });
+    log = openSync(logPath, 'a');
+  } catch (err) {
+    throw reaperError(`cannot open its log: ${(err as Error).message}`, logPath);
+  }
   const startTime = processStartTime(process.pid) ?? '-';
   const deadline = options.deadline === undefined ? '-' : String(Math.round(options.deadline));
   const args = [entry, stateDir, runId, String(process.pid), startTime, deadline];
@@ -53,7 +58,7 @@ export async function startReaper(stateDir: string, runId: string, options: Reap
     const fail = (why: string) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new FaultlineError('E_REAPER', `the reaper did not start: ${why} (its log: ${logPath}); no fault was injected. Use --no-reaper to run without it (then only \`faultline recover\` reverts faults after a crash of faultline)`));
+      reject(reaperError(why, logPath));
     };
     const timer = setTimeout(() => fail(`no handshake within ${HANDSHAKE_TIMEOUT_MS / 1000} s`), HANDSHAKE_TIMEOUT_MS);
     child.once('error', (err) => fail(err.message));
@@ -85,4 +90,11 @@ export async function startReaper(stateDir: string, runId: string, options: Reap
       stdin.end('done\n');
     },
   };
+}
+
+function reaperError(why: string, logPath: string): FaultlineError {
+  return new FaultlineError(
+    'E_REAPER',
+    `the reaper did not start: ${why} (its log: ${logPath}); nothing was injected. Use --no-reaper to run without it (then only \`faultline recover\` reverts faults after a crash of faultline)`,
+  );
 }
