@@ -316,7 +316,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   const status = decideStatus({ aborted: run.signal.aborted, faults, verdicts, steadyBefore, skipped: skipped.length });
   reasons.push(...skipped);
   if (status === 'deviated') reasons.push(...verdicts.filter((v) => !v.ok).map((v) => `${v.name}: observed ${v.observed}; expected ${v.expected}`));
-  if (status === 'revert-failed') reasons.push(...faults.filter((f) => f.status === 'revert-failed').map((f) => `could not revert ${f.kind} on ${f.target}: ${f.error}`));
+  if (status === 'revert-failed') reasons.push(...faults.filter((f) => f.status === 'revert-failed').map((f) => revertFailedReason(f, runId, options.stateDir)));
   const endedAt = new Date();
   phases.at(-1)!.endT = ts.now();
 
@@ -358,4 +358,9 @@ function decideStatus(r: { aborted: boolean; faults: FaultRecord[]; verdicts: Ch
   if (r.aborted) return 'aborted';
   if (!r.steadyBefore || r.skipped > 0 || r.verdicts.some((v) => !v.ok)) return 'deviated';
   return 'held';
+}
+
+/** What may remain after a failed revert, and the command that retries it. */
+export function revertFailedReason(f: FaultRecord, runId: string, stateDir: string): string {
+  return `could not revert ${f.kind} on ${f.target}: ${f.error} — it may still be in effect; retry with: faultline recover --run ${runId} --state-dir ${stateDir}`;
 }
