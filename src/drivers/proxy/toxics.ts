@@ -216,7 +216,7 @@ class Beat {
     this.lastOk = Date.now();
     // Count only toxics still held now and when the beat was sent: a removal racing the beat is not a lapse.
     const still = [...holding].filter((t) => this.toxics.has(t)).length;
-    if (refreshed < still) this.lapse(`the proxy server ${this.url} refreshed ${refreshed} of the ${still} toxic(s) this run holds there: the others are gone (expired or removed by someone else)`);
+    if (refreshed < still) this.lapse(`the proxy server ${this.url} refreshed ${refreshed} of the ${still} toxic(s) this run holds there: the rest are gone (expired, or removed by someone else)`);
   }
 
   private lapse(reason: string): void {
