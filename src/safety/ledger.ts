@@ -151,9 +151,10 @@ export async function readLedger(path: string, onSkip?: (skipped: SkippedLine) =
 }
 
 /**
- * Drops the lines of faults that are closed (reverted), keeping every line of a fault still open
- * and every unreadable line (what it held cannot be known, so it is never thrown away); a torn
- * tail goes. The audit trail (audit.jsonl) keeps the history. Returns how many lines were dropped.
+ * Drops the lines of faults that are closed (reverted), keeping every line of a fault still open;
+ * a torn tail goes. A ledger with a line nobody can read is left exactly as it is (what that line
+ * held cannot be known, and its line number is how recover names it). The audit trail
+ * (audit.jsonl) keeps the history. Returns how many lines were dropped.
  */
 export async function compactLedger(stateDir: string): Promise<number> {
   const path = ledgerPath(stateDir);
@@ -167,12 +168,12 @@ export async function compactLedger(stateDir: string): Promise<number> {
     }
     const lines = text.split('\n');
     const entries = lines.map((raw) => (raw.trim() === '' ? undefined : parseLedgerLine(raw)));
+    // A line nobody can read stays where it is, at the line number recover and run name, until someone looks at it.
+    if (lines.some((raw, i) => raw.trim() !== '' && !entries[i] && i < lines.length - 1)) return 0;
     const open = new Set(openFaults(entries.filter((e) => e !== undefined)).map((f) => key(f)));
     const kept = lines.filter((raw, i) => {
-      if (raw.trim() === '') return false;
       const entry = entries[i];
-      if (entry) return open.has(key(entry));
-      return i < lines.length - 1; // unreadable and complete: keep; torn tail: drop
+      return entry !== undefined && open.has(key(entry)); // blank lines and a torn tail go too
     });
     const dropped = lines.filter((raw) => raw.trim() !== '').length - kept.length;
     if (dropped > 0) await writeFileAtomic(path, kept.length ? `${kept.join('\n')}\n` : '');

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { ledgerPath, readLedger } from '../../safety/ledger.js';
+import { openFaults } from '../../safety/open-faults.js';
 import { appendAudit } from '../../safety/audit.js';
-import { listActiveRuns } from '../../safety/active-runs.js';
+import { listActiveRuns, unregisterRun } from '../../safety/active-runs.js';
 import { killRuns } from '../../safety/kill-runs.js';
 import { STARTED_SERVICE_KIND } from '../../drivers/process/started-service.js';
 import { recoverOpenFaults, recoveredCleanly, type RecoverResult } from '../../safety/recover.js';
@@ -32,6 +35,10 @@ Exit codes:
       const dirs = await recoveryStateDirs(opts.stateDir, (s) => log(`${describeStatus(s)} — reverting`));
       const results: (RecoverResult & { stateDir: string })[] = [];
       for (const stateDir of dirs) {
+        if (!existsSync(stateDir)) {
+          results.push({ reverted: [], failed: [], unknownKind: [], skipped: [], live: [], unreadable: [], ledger: ledgerPath(stateDir), stateDir });
+          continue; // nothing ever ran here: create nothing
+        }
         const { active } = await listActiveRuns(stateDir);
         const mine = active.filter((r) => opts.run === undefined || r.runId === opts.run);
         if (opts.force) {
@@ -43,6 +50,7 @@ Exit codes:
           log(`run ${r.runId} (pid ${r.pid}, "${r.title}") is still in progress: leaving its faults to it (faultline stop, or --force)`);
         }
         results.push({ ...result, stateDir });
+        await forgetDeadRuns(stateDir, result);
         const failed = result.failed.length + result.unknownKind.length;
         await appendAudit(stateDir, { event: 'recover', outcome: recoveredCleanly(result) ? 'ok' : 'revert-failed', detail: `reverted ${result.reverted.length} fault(s)${failed ? `, ${failed} failed` : ''}${result.unreadable.length ? `, ${result.unreadable.length} unreadable ledger line(s)` : ''}` }).catch(() => undefined);
         await unindexStateDirIfClean(stateDir).catch(() => undefined);
@@ -68,4 +76,11 @@ function printResult(result: RecoverResult & { stateDir: string }): void {
   for (const f of result.unknownKind) out(`FAILED   ${f.kind} on ${f.target}: this faultline has no fault kind "${f.kind}"`);
   for (const f of result.skipped) out(`NOT DONE ${f.kind} on ${f.target}: recovery was interrupted`);
   for (const s of result.unreadable) out(`UNREADABLE ${result.ledger}:${s.line}: ${JSON.stringify(s.text.slice(0, 80))}: whether it records a fault still in effect is unknown`);
+}
+
+/** Crashed runs with nothing left open in the ledger: forget them, so nothing lists them again. */
+async function forgetDeadRuns(stateDir: string, result: RecoverResult): Promise<void> {
+  const leftOpen = new Set(openFaults(await readLedger(result.ledger)).map((f) => f.runId));
+  const { stale } = await listActiveRuns(stateDir);
+  for (const run of stale) if (!leftOpen.has(run.runId)) await unregisterRun(stateDir, run.runId).catch(() => undefined);
 }
