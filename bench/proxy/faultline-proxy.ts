@@ -1,6 +1,6 @@
 // faultline's proxy engine alone, as a benchmark subject.
 // Usage: node --import tsx faultline-proxy.ts LISTEN_PORT UPSTREAM_PORT [TOXIC_JSON]
-// (FAULTLINE_PROXY_NET=1 uses net sockets instead of the raw handles.)
+// (FAULTLINE_PROXY_TRANSPORT=net uses net sockets instead of the raw handles; see src/proxy/transport.ts.)
 import { ProxyCollection } from '../../src/proxy/index.js';
 
 const [listen, upstream, toxic] = process.argv.slice(2);

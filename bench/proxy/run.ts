@@ -132,7 +132,7 @@ http { access_log off; sendfile on; keepalive_requests 10000000;
     { name: 'bare Node pipe', port: bare, pid: bareProcess.pid },
     { name: 'faultline, no toxic', port: faultline, pid: faultlineProxy([String(faultline), String(nginx)]).pid },
     { name: 'faultline, 0 ms latency toxic', port: latency0, pid: faultlineProxy([String(latency0), String(nginx), JSON.stringify({ type: 'latency', attributes: { latency: 0 } })]).pid },
-    { name: 'faultline, net fallback, no toxic', port: net, pid: faultlineProxy([String(net), String(nginx)], { FAULTLINE_PROXY_NET: '1' }).pid },
+    { name: 'faultline, net fallback, no toxic', port: net, pid: faultlineProxy([String(net), String(nginx)], { FAULTLINE_PROXY_TRANSPORT: 'net' }).pid },
   ];
   for (const s of subjects) await waitPort(s.port);
   return { subjects, nginx };

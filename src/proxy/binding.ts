@@ -8,8 +8,10 @@
  * no-toxic path to one read and one write per chunk.
  *
  * `process.binding('tcp_wrap')` and `('stream_wrap')` are on Node's allow-list but deprecated for
- * new code. If they are missing or change shape, `rawBinding()` returns undefined and the proxy
- * uses `net` sockets instead (endpoint.ts), which behaves the same, only slower.
+ * new code. If they are missing or change shape, `rawBinding()` returns undefined (and
+ * `rawBindingProblem()` says why). A binding that loads is still not trusted until it has echoed
+ * bytes correctly (self-test.ts); transport.ts decides between it and `net` sockets, which behave
+ * the same, only slower.
  */
 
 /** A libuv TCP handle as Node's `tcp_wrap` exposes it. Return values are 0 or a negative errno. */
@@ -84,42 +86,52 @@ interface StreamWrapModule {
   kLastWriteWasAsync: number;
 }
 
-let cached: RawBinding | null | undefined;
+let cached: { binding: RawBinding } | { problem: string } | undefined;
 
-/** The raw TCP binding, or undefined when this Node does not offer it (or FAULTLINE_PROXY_NET=1 asks for `net`). */
+/** The raw TCP binding, or undefined when this Node does not offer it in the shape this code expects. */
 export function rawBinding(): RawBinding | undefined {
-  if (cached !== undefined) return cached ?? undefined;
-  cached = process.env.FAULTLINE_PROXY_NET === '1' ? null : load();
-  return cached ?? undefined;
+  cached ??= load();
+  return 'binding' in cached ? cached.binding : undefined;
 }
 
-function load(): RawBinding | null {
+/** Why rawBinding() is undefined (undefined when it is not). */
+export function rawBindingProblem(): string | undefined {
+  cached ??= load();
+  return 'problem' in cached ? cached.problem : undefined;
+}
+
+function load(): { binding: RawBinding } | { problem: string } {
+  const problem = (what: string) => ({ problem: `process.binding('tcp_wrap'/'stream_wrap') on Node ${process.version}: ${what}` });
   try {
-    const binding = (process as unknown as { binding(name: string): unknown }).binding;
-    if (typeof binding !== 'function') return null;
+    const binding = (process as unknown as { binding?: (name: string) => unknown }).binding;
+    if (typeof binding !== 'function') return problem('process.binding is not a function');
     const tcp = binding.call(process, 'tcp_wrap') as TcpWrapModule;
     const stream = binding.call(process, 'stream_wrap') as StreamWrapModule;
     const { TCP, TCPConnectWrap, constants } = tcp;
     const { WriteWrap, ShutdownWrap, streamBaseState: state, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync } = stream;
-    if (typeof TCP !== 'function' || typeof WriteWrap !== 'function' || !(state instanceof Int32Array)) return null;
-    if (![kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync].every(Number.isInteger)) return null;
+    if (typeof TCP !== 'function' || typeof TCPConnectWrap !== 'function' || typeof WriteWrap !== 'function' || typeof ShutdownWrap !== 'function') {
+      return problem('TCP, TCPConnectWrap, WriteWrap or ShutdownWrap is missing');
+    }
+    if (!(state instanceof Int32Array)) return problem('streamBaseState is not an Int32Array');
+    if (![kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync].every(Number.isInteger)) return problem('the streamBaseState indexes are missing');
     const probe = new TCP(constants.SOCKET);
-    const ok = ['readStart', 'writeBuffer', 'shutdown', 'reset', 'connect', 'bind', 'listen', 'getsockname'].every(
-      (m) => typeof (probe as unknown as Record<string, unknown>)[m] === 'function',
-    );
+    const methods = ['readStart', 'readStop', 'writeBuffer', 'shutdown', 'reset', 'connect', 'bind', 'listen', 'getsockname', 'setNoDelay'];
+    const absent = methods.filter((m) => typeof (probe as unknown as Record<string, unknown>)[m] !== 'function');
     probe.close();
-    if (!ok) return null;
+    if (absent.length > 0) return problem(`a TCP handle has no ${absent.join(', ')}`);
     return {
-      newSocket: () => new TCP(constants.SOCKET),
-      newServer: () => new TCP(constants.SERVER),
-      newWriteReq: () => new WriteWrap(),
-      newShutdownReq: () => new ShutdownWrap(),
-      newConnectReq: () => new TCPConnectWrap(),
-      readResult: () => state[kReadBytesOrError]!,
-      readOffset: () => state[kArrayBufferOffset]!,
-      lastWriteWasAsync: () => state[kLastWriteWasAsync] !== 0,
+      binding: {
+        newSocket: () => new TCP(constants.SOCKET),
+        newServer: () => new TCP(constants.SERVER),
+        newWriteReq: () => new WriteWrap(),
+        newShutdownReq: () => new ShutdownWrap(),
+        newConnectReq: () => new TCPConnectWrap(),
+        readResult: () => state[kReadBytesOrError]!,
+        readOffset: () => state[kArrayBufferOffset]!,
+        lastWriteWasAsync: () => state[kLastWriteWasAsync] !== 0,
+      },
     };
-  } catch {
-    return null;
+  } catch (err) {
+    return problem(`loading it threw: ${(err as Error).message}`);
   }
 }

@@ -2,12 +2,12 @@
  * One TCP socket of a proxied connection, behind a small interface the links drive: reads are
  * delivered to a handler, writes report whether they completed at once, `end()` half-closes,
  * `reset()` sends RST. Two implementations: raw libuv handles (fast, see binding.ts) and `net`
- * sockets (the fallback). Handlers are plain callbacks, not events: the hot path allocates nothing
+ * sockets (the fallback; transport.ts decides which a proxy uses). Handlers are plain callbacks, not events: the hot path allocates nothing
  * but the bytes themselves.
  */
 import { isIPv6, createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { getSystemErrorMap, getSystemErrorName } from 'node:util';
-import { rawBinding, type RawBinding, type RawConnectReq, type RawShutdownReq, type RawTcpHandle, type RawWriteReq } from './binding.js';
+import { rawBinding, rawBindingProblem, type RawBinding, type RawConnectReq, type RawShutdownReq, type RawTcpHandle, type RawWriteReq } from './binding.js';
 
 export interface EndpointHandler {
   onData(chunk: Uint8Array): void;
@@ -49,11 +49,6 @@ export function errorName(errno: number): string {
   } catch {
     return `E${-errno}`;
   }
-}
-
-/** The transport used when none is asked for: raw handles when this Node has them. */
-export function defaultTransport(): Transport {
-  return rawBinding() ? 'raw' : 'net';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,8 +189,18 @@ class RawEndpoint implements Endpoint {
 
   /** Called by the read callback. */
   read(buffer: ArrayBuffer | undefined): void {
-    const n = this.b.readResult();
-    if (n > 0) return this.handler.onData(new Uint8Array(buffer!, this.b.readOffset(), n));
+    let n: number;
+    let chunk: Uint8Array | undefined;
+    // Only the binding's side is guarded (a Node whose read state moved fails this socket, and the
+    // self-test, instead of the process); the handler's own exceptions propagate as before.
+    try {
+      n = this.b.readResult();
+      if (n > 0) chunk = new Uint8Array(buffer!, this.b.readOffset(), n);
+    } catch (err) {
+      if (!this.closed) this.handler.onError(`EBADREAD (${(err as Error).message})`);
+      return;
+    }
+    if (chunk) return this.handler.onData(chunk);
     if (n === 0) return;
     if (n === UV_EOF) {
       this.readStop();
@@ -315,10 +320,15 @@ function describeErrno(code: string): string {
 }
 
 /** Listens on an IP address (resolve names first). Rejects with ListenError. */
-export async function listenTcp(ip: string, port: number, onConnection: (ep: Endpoint) => void, transport: Transport = defaultTransport()): Promise<Listener> {
-  const b = rawBinding();
-  if (transport === 'raw' && b) return listenRaw(b, ip, port, onConnection);
+export async function listenTcp(ip: string, port: number, onConnection: (ep: Endpoint) => void, transport: Transport): Promise<Listener> {
+  if (transport === 'raw') return listenRaw(requireRaw(), ip, port, onConnection);
   return listenNet(ip, port, onConnection);
+}
+
+function requireRaw(): RawBinding {
+  const b = rawBinding();
+  if (!b) throw new Error(`the raw TCP transport is not available: ${rawBindingProblem()}`);
+  return b;
 }
 
 function listenRaw(b: RawBinding, ip: string, port: number, onConnection: (ep: Endpoint) => void): Listener {
@@ -368,9 +378,8 @@ function listenNet(ip: string, port: number, onConnection: (ep: Endpoint) => voi
 }
 
 /** Connects to an IP address; `done` gets the endpoint or the errno name. */
-export function connectTcp(ip: string, port: number, done: (err: string | undefined, ep?: Endpoint) => void, transport: Transport = defaultTransport()): void {
-  const b = rawBinding();
-  if (transport === 'raw' && b) return connectRaw(b, ip, port, done);
+export function connectTcp(ip: string, port: number, done: (err: string | undefined, ep?: Endpoint) => void, transport: Transport): void {
+  if (transport === 'raw') return connectRaw(requireRaw(), ip, port, done);
   const socket = netConnect({ host: ip, port, allowHalfOpen: true });
   const onError = (err: NodeJS.ErrnoException) => done(err.code ?? 'EIO');
   socket.once('error', onError);

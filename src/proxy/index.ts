@@ -6,5 +6,7 @@ export { prometheusText } from './api/metrics.js';
 export { toxicTypes, toxicType, type ToxicTypeName } from './toxics/index.js';
 export { toxicJson, type Toxic, type ToxicJson, type ToxicType, type ToxicScope } from './toxic.js';
 export { parseHostPort, type HostPort } from './address.js';
-export { defaultTransport, ListenError, type Transport } from './endpoint.js';
+export { ListenError, type Transport } from './endpoint.js';
+export { proxyTransport, decideTransport, type TransportChoice } from './transport.js';
+export { rawSelfTest, type SelfTestResult, type SelfTestOptions } from './self-test.js';
 export { ProxyApiClient, ProxyApiError } from './client.js';

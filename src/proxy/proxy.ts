@@ -4,9 +4,10 @@
  */
 import { parseHostPort, resolveHost } from './address.js';
 import { Connection, type ConnectionHost } from './connection.js';
-import { connectTcp, formatHostPort, listenTcp, type Endpoint, type Listener, type Transport, defaultTransport } from './endpoint.js';
+import { connectTcp, formatHostPort, listenTcp, type Endpoint, type Listener, type Transport } from './endpoint.js';
 import type { ByteCounter } from './link.js';
 import { hits, type Toxic } from './toxic.js';
+import { announceTransport, proxyTransport } from './transport.js';
 
 export interface ProxyConfig {
   name: string;
@@ -16,6 +17,7 @@ export interface ProxyConfig {
 }
 
 export interface ProxyOptions {
+  /** Default: the process's choice (transport.ts: raw handles when they pass their self-test). */
   transport?: Transport;
   log?: (message: string) => void;
 }
@@ -41,7 +43,7 @@ export class Proxy implements ConnectionHost {
   private listener: Listener | undefined;
   private readonly conns = new Set<Connection>();
   private resolved: { ip: string; port: number; at: number; for: string } | undefined;
-  private readonly transport: Transport;
+  private chosen: Transport | undefined;
 
   constructor(
     config: ProxyConfig,
@@ -50,9 +52,13 @@ export class Proxy implements ConnectionHost {
     this.name = config.name;
     this.listen = config.listen;
     this.upstream = config.upstream;
-    this.transport = options.transport ?? defaultTransport();
     parseHostPort(config.upstream, 'upstream');
     parseHostPort(config.listen, 'listen');
+  }
+
+  /** The TCP transport, once the proxy has started. */
+  get transport(): Transport | undefined {
+    return this.chosen;
   }
 
   get connections(): number {
@@ -62,12 +68,19 @@ export class Proxy implements ConnectionHost {
   /** Starts listening. Rejects (ListenError) when the address is taken; nothing is left listening then. */
   async start(): Promise<void> {
     if (this.enabled) return;
+    this.chosen ??= this.options.transport ?? (await this.processTransport());
     const { host, port } = parseHostPort(this.listen, 'listen');
     const ip = await resolveHost(host, true);
-    this.listener = await listenTcp(ip, port, (ep) => this.accept(ep), this.transport);
+    this.listener = await listenTcp(ip, port, (ep) => this.accept(ep), this.chosen);
     this.listen = formatHostPort(this.listener.host, this.listener.port);
     this.enabled = true;
     this.options.log?.(`proxy ${this.name} listening on ${this.listen}, upstream ${this.upstream}`);
+  }
+
+  private async processTransport(): Promise<Transport> {
+    const choice = await proxyTransport();
+    announceTransport(choice, this.options.log);
+    return choice.transport;
   }
 
   /** Stops listening and closes every connection. The toxics stay. */
@@ -156,7 +169,7 @@ export class Proxy implements ConnectionHost {
         if (conn.closed) return upstream.close();
         conn.attach(upstream);
       },
-      this.transport,
+      this.chosen!,
     );
   }
 }

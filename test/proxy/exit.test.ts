@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { defaultTransport, type Transport } from '../../src/proxy/index.js';
+import type { Transport } from '../../src/proxy/index.js';
+import { TRANSPORTS } from './transports.js';
 
 const ENDPOINT = new URL('../../src/proxy/endpoint.ts', import.meta.url).href;
-const transports: Transport[] = defaultTransport() === 'raw' ? ['raw', 'net'] : ['net'];
 const EXIT_WITHIN_MS = 20_000;
 
 /** Connects an endpoint to a server in a fresh process, runs `steps` on it, prints what the server saw; resolves when the process exits (or is killed). */
@@ -51,8 +51,8 @@ function runEndpoint(transport: Transport, steps: string): Promise<{ code: numbe
   );
 }
 
-for (const transport of transports) {
-  describe(`a reset endpoint lets the process exit (${transport} sockets)`, { timeout: 60_000 }, () => {
+for (const { transport, skip } of TRANSPORTS) {
+  describe(`a reset endpoint lets the process exit (${transport} sockets)`, { timeout: 60_000, skip }, () => {
     it('reset right after end(), while the FIN is in flight: closed plainly, and the process exits', async () => {
       const res = await runEndpoint(transport, 'ep.end(); ep.reset();');
       assert.equal(res.killed, false, `still running ${EXIT_WITHIN_MS / 1000}s later (a handle never closed): ${res.out}`);

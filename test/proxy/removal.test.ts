@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cleanup, collect, dial, payload, proxyTo, sha256, tcpServer, untilReceived, writeSlowly } from './helpers.js';
+import { TRANSPORTS } from './transports.js';
 
 const cases: { type: string; attributes: object; toxicity?: number }[] = [
   { type: 'latency', attributes: { latency: 40, jitter: 30 } },
@@ -18,47 +19,49 @@ const cases: { type: string; attributes: object; toxicity?: number }[] = [
   { type: 'loss', attributes: {}, toxicity: 1 },
 ];
 
-describe('removing a toxic mid-stream loses no byte', { timeout: 120_000 }, () => {
-  const cleanup = new Cleanup();
-  after(() => cleanup.run());
+for (const { transport, skip } of TRANSPORTS) {
+  describe(`removing a toxic mid-stream loses no byte (${transport} transport)`, { timeout: 120_000, skip }, () => {
+    const cleanup = new Cleanup();
+    after(() => cleanup.run());
 
-  for (const c of cases) {
-    it(c.type, async () => {
+    for (const c of cases) {
+      it(c.type, async () => {
+        const echo = cleanup.add(await tcpServer(), (s) => s.close());
+        const { collection, port } = cleanup.add(await proxyTo(echo.address, { transport }), (x) => x.close());
+        const s = cleanup.add(await dial(port), (x) => x.destroy());
+        const rx = collect(s);
+        const data = payload(1_000_000);
+        const writing = writeSlowly(s, data, 4096, 2);
+        await sleep(60);
+        for (const stream of ['upstream', 'downstream']) {
+          collection.addToxic('p', { name: `${c.type}-${stream}`, type: c.type, stream, toxicity: c.toxicity ?? 1, attributes: c.attributes });
+        }
+        await sleep(250);
+        for (const stream of ['upstream', 'downstream']) collection.removeToxic('p', `${c.type}-${stream}`);
+        await writing;
+        await untilReceived(rx.received, data.length, 30_000);
+        assert.equal(rx.received(), data.length);
+        assert.equal(sha256(rx.bytes()), sha256(data));
+      });
+    }
+
+    it('all of them at once, removed in a different order than added', async () => {
       const echo = cleanup.add(await tcpServer(), (s) => s.close());
-      const { collection, port } = cleanup.add(await proxyTo(echo.address), (x) => x.close());
+      const { collection, port } = cleanup.add(await proxyTo(echo.address, { transport }), (x) => x.close());
       const s = cleanup.add(await dial(port), (x) => x.destroy());
       const rx = collect(s);
-      const data = payload(1_000_000);
-      const writing = writeSlowly(s, data, 4096, 2);
-      await sleep(60);
-      for (const stream of ['upstream', 'downstream']) {
-        collection.addToxic('p', { name: `${c.type}-${stream}`, type: c.type, stream, toxicity: c.toxicity ?? 1, attributes: c.attributes });
+      const data = payload(400_000);
+      const writing = writeSlowly(s, data, 2048, 1);
+      await sleep(40);
+      for (const c of cases) collection.addToxic('p', { name: c.type, type: c.type, stream: 'downstream', toxicity: c.toxicity ?? 1, attributes: c.attributes });
+      await sleep(200);
+      for (const c of [...cases].reverse()) {
+        collection.removeToxic('p', c.type);
+        await sleep(20);
       }
-      await sleep(250);
-      for (const stream of ['upstream', 'downstream']) collection.removeToxic('p', `${c.type}-${stream}`);
       await writing;
       await untilReceived(rx.received, data.length, 30_000);
-      assert.equal(rx.received(), data.length);
       assert.equal(sha256(rx.bytes()), sha256(data));
     });
-  }
-
-  it('all of them at once, removed in a different order than added', async () => {
-    const echo = cleanup.add(await tcpServer(), (s) => s.close());
-    const { collection, port } = cleanup.add(await proxyTo(echo.address), (x) => x.close());
-    const s = cleanup.add(await dial(port), (x) => x.destroy());
-    const rx = collect(s);
-    const data = payload(400_000);
-    const writing = writeSlowly(s, data, 2048, 1);
-    await sleep(40);
-    for (const c of cases) collection.addToxic('p', { name: c.type, type: c.type, stream: 'downstream', toxicity: c.toxicity ?? 1, attributes: c.attributes });
-    await sleep(200);
-    for (const c of [...cases].reverse()) {
-      collection.removeToxic('p', c.type);
-      await sleep(20);
-    }
-    await writing;
-    await untilReceived(rx.received, data.length, 30_000);
-    assert.equal(sha256(rx.bytes()), sha256(data));
   });
-});
+}

@@ -17,8 +17,9 @@ export function prometheusText(proxies: readonly Proxy[]): string {
     { name: 'faultline_proxy_upstream_failures_total', help: 'Connections closed because upstream could not be reached.', type: 'counter', samples: [] },
     { name: 'faultline_proxy_enabled', help: '1 while the proxy listens.', type: 'gauge', samples: [] },
     { name: 'faultline_proxy_toxics_active', help: 'Toxics in effect, by type.', type: 'gauge', samples: [] },
+    { name: 'faultline_proxy_transport_info', help: 'The TCP transport a started proxy uses: raw (Node TCP handles, self-tested) or net.', type: 'gauge', samples: [] },
   ];
-  const [bytes, total, active, refused, failures, enabled, toxics] = metrics as [Metric, Metric, Metric, Metric, Metric, Metric, Metric];
+  const [bytes, total, active, refused, failures, enabled, toxics, transport] = metrics as [Metric, Metric, Metric, Metric, Metric, Metric, Metric, Metric];
   for (const p of proxies) {
     const proxy = { proxy: p.name, listen: p.listen, upstream: p.upstream };
     bytes.samples.push([{ ...proxy, direction: 'upstream' }, p.up.bytes], [{ ...proxy, direction: 'downstream' }, p.down.bytes]);
@@ -30,6 +31,7 @@ export function prometheusText(proxies: readonly Proxy[]): string {
     const byType = new Map<string, number>();
     for (const t of p.toxics) byType.set(t.type, (byType.get(t.type) ?? 0) + 1);
     for (const [type, n] of byType) toxics.samples.push([{ proxy: p.name, type }, n]);
+    if (p.transport) transport.samples.push([{ proxy: p.name, transport: p.transport }, 1]);
   }
   const lines: string[] = [];
   for (const m of metrics) {

@@ -16,12 +16,13 @@ import { parseHostPort, resolveHost } from '../address.js';
 import { ApiError, ProxyCollection, proxyJson } from '../collection.js';
 import { formatHostPort } from '../endpoint.js';
 import { toxicJson } from '../toxic.js';
+import { announceTransport, proxyTransport } from '../transport.js';
+import { answerClientError, answeredAsMalformed, BodyError, readJson } from './input.js';
 import { prometheusText } from './metrics.js';
 
 /** What GET /version reports: the Toxiproxy API version this server follows, marked as faultline's. */
 export const API_VERSION = '2.12.0+faultline';
 export const DEFAULT_API_LISTEN = '127.0.0.1:8474';
-const MAX_BODY = 1024 * 1024;
 
 export interface ProxyServerOptions {
   /** `host:port` for the API (default 127.0.0.1:8474; port 0 picks one). */
@@ -42,13 +43,17 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
   const collection = options.collection ?? new ProxyCollection({ log: options.log });
   const { host, port } = parseHostPort(options.listen ?? DEFAULT_API_LISTEN, 'API listen address');
   const ip = await resolveHost(host, true);
+  // Decided (self-test included) before the API answers, so the startup log says which transport proxies will use.
+  if (!options.collection) announceTransport(await proxyTransport(), options.log);
   const server = createServer((req, res) => {
     handle(collection, req, res).catch((err: unknown) => {
       const e = err instanceof ApiError ? err : new ApiError((err as Error).message, 500);
-      if (!res.headersSent) sendError(res, e);
+      if (answeredAsMalformed(req.socket)) return;
+      if (!res.headersSent) sendError(res, e, e instanceof BodyError || !req.complete);
       else res.destroy();
     });
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -162,28 +167,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new ApiError('bad request body: larger than 1 MiB', 400);
-    parts.push(chunk);
-  }
-  const text = Buffer.concat(parts).toString('utf8').trim();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ApiError(`bad request body: ${(err as Error).message}`, 400);
-  }
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   sendText(res, status, JSON.stringify(body), 'application/json');
 }
 
-function sendError(res: ServerResponse, err: ApiError): void {
+/** `close`: the connection cannot be trusted for another request (its body was refused or not read). */
+function sendError(res: ServerResponse, err: ApiError, close: boolean): void {
+  if (close) res.setHeader('connection', 'close');
   sendJson(res, err.status, { error: err.message, status: err.status });
 }
 
