@@ -8,6 +8,7 @@
  *   first probe of the first run of `sustained` consecutive healthy probes after the last failure.
  */
 import type { CheckResult, FaultRecord, Sample, ServiceEvent, ServiceRecovery } from '../../journal/types.js';
+import { applied, faultWindow } from '../../analysis/fault-window.js';
 import { analyzeRecovery } from '../../observe/recovery.js';
 import { formatDuration } from '../../util/duration.js';
 import type { RecoveryExpectation } from '../schema/experiment.js';
@@ -21,18 +22,12 @@ export interface RecoveryInput {
   expectation?: RecoveryExpectation;
 }
 
-export function faultWindow(faults: FaultRecord[]): { start: number; end: number } | undefined {
-  const applied = faults.filter((f) => f.status !== 'inject-failed');
-  if (applied.length === 0) return undefined;
-  return { start: Math.min(...applied.map((f) => f.injectedT)), end: Math.max(...applied.map((f) => f.revertedT ?? f.injectedT)) };
-}
-
 export function analyzeServices(input: RecoveryInput): ServiceRecovery[] {
   const runWindow = faultWindow(input.faults);
   if (!runWindow) return [];
   const scope = new Set(input.expectation?.services ?? input.services);
   return input.services.map((service) => {
-    const own = input.faults.filter((f) => f.service === service && f.status !== 'inject-failed');
+    const own = applied(input.faults).filter((f) => f.service === service);
     const window = faultWindow(own) ?? runWindow;
     const samples = input.samples.filter((s) => s.series === `service:${service}`);
     const r = analyzeRecovery(samples, { faultStart: window.start, faultEnd: window.end, sustained: input.sustained });
