@@ -3,9 +3,13 @@
  * figure can be re-derived from journal.json. Definitions (docs/measurement.md):
  * - a service's fault window is that of the faults that targeted it directly; a service hit
  *   only through a dependency uses the run's whole chaos window (first injection to last fault end);
- * - time to impact: window start → first failed health probe at or after it;
+ * - impact: the first failed health probe that saw the window (src/observe/recovery.ts
+ *   `sawWindow`: still running at its start counts — the cascade analysis uses the same rule);
+ *   time to impact: window start → that failure (0 for a probe in flight at the start);
  * - time to recover: window end (revert, or injection for single actions such as kill) → the
- *   first probe of the first run of `sustained` consecutive healthy probes after the last failure.
+ *   first probe of the first run of `sustained` consecutive healthy probes after the last failure;
+ * - an aborted run watches recovery only briefly: a service not seen recovering before that watch
+ *   ended (and before the normal deadline) is `notMeasured: 'aborted'`, never "did not recover".
  */
 import type { CheckResult, FaultRecord, Sample, ServiceEvent, ServiceRecovery } from '../../journal/types.js';
 import { applied, faultWindow } from '../../analysis/fault-window.js';
@@ -20,6 +24,8 @@ export interface RecoveryInput {
   events: ServiceEvent[];
   sustained: number;
   expectation?: RecoveryExpectation;
+  /** The run was aborted: its recovery watch ended at `until`, before its normal `deadline`. */
+  aborted?: { until: number; deadline: number };
 }
 
 export function analyzeServices(input: RecoveryInput): ServiceRecovery[] {
@@ -49,9 +55,11 @@ export function analyzeServices(input: RecoveryInput): ServiceRecovery[] {
       ...(firstRestart !== undefined ? { timeToRestartMs: firstRestart - window.start } : {}),
       ...(ready !== undefined ? { timeToReadyMs: ready - window.start } : {}),
     };
+    const cutShort = input.aborted !== undefined && input.aborted.until < input.aborted.deadline;
+    if (r.impacted && r.timeToRecoverMs === null && cutShort) record.notMeasured = 'aborted';
     if (input.expectation && scope.has(service)) {
       record.expectedWithinMs = input.expectation.within;
-      record.met = !r.impacted || (r.timeToRecoverMs !== null && r.timeToRecoverMs <= input.expectation.within);
+      if (!record.notMeasured) record.met = !r.impacted || (r.timeToRecoverMs !== null && r.timeToRecoverMs <= input.expectation.within);
     }
     return record;
   });
@@ -66,7 +74,9 @@ export function recoveryChecks(recovery: ServiceRecovery[], sustained: number, n
       ok: r.met === true,
       observed: !r.impacted
         ? 'not impacted'
-        : r.timeToRecoverMs === null
+        : r.notMeasured
+          ? 'not measured (the run was aborted before it was seen recovering)'
+          : r.timeToRecoverMs === null
           ? `did not recover (${r.failedProbes} failed probes)`
           : `recovered ${formatDuration(r.timeToRecoverMs)} after the fault`,
       expected: `healthy for ${sustained} consecutive probes within ${formatDuration(r.expectedWithinMs!)}`,

@@ -15,7 +15,16 @@ const EXIT_CODES = { held: 0, deviated: 1, aborted: 3, 'revert-failed': 4 } as c
 export function analyze(ctx: RunContext): Journal {
   const { record, ts, experiment, loaded, sustained } = ctx;
   ctx.enter('report');
-  const recovery = analyzeServices({ services: ctx.watchedServices, samples: ts.samples(), faults: record.faults, events: record.serviceEvents, sustained, expectation: experiment.recovery });
+  const observed = record.recoveryObserved;
+  const recovery = analyzeServices({
+    services: ctx.watchedServices,
+    samples: ts.samples(),
+    faults: record.faults,
+    events: record.serviceEvents,
+    sustained,
+    ...(experiment.recovery ? { expectation: experiment.recovery } : {}),
+    ...(ctx.signal.aborted ? { aborted: observed ?? { until: ts.now(), deadline: Infinity } } : {}),
+  });
   const slos = record.load ? evaluateSlos(experiment.slos, record.load, ts.now()) : [];
   for (const check of slos) ctx.reporters.emit('onCheck', check);
   const verdicts = [...record.before, ...record.during, ...recoveryChecks(recovery, sustained, ts.now()), ...record.after, ...slos];
