@@ -8,7 +8,8 @@
  * - A service joins the cascade at its first failed health probe in the episode that follows a
  *   healthy one (or its first probe): a service still failing from an earlier episode is not
  *   counted again until it has been healthy. A probe in flight at the first injection counts (at
- *   offset 0): it may have seen the fault. Failures within one probe interval of each other were
+ *   offset 0): it may have seen the fault — the same rule (`sawWindow`, src/observe/recovery.ts)
+ *   by which the recovery figures call a service impacted. Failures within one probe interval of each other were
  *   seen at the same tick, so their time order means nothing: they are listed targeted services
  *   first, then by dependsOn distance from them (see orderWithinProbeInterval).
  * - A failure is explained when the service was targeted, or when it depends (directly or through
@@ -17,6 +18,7 @@
  *   resource the system file does not show.
  */
 import type { Cascade, CascadeStep, FaultRecord, Journal, Sample } from '../journal/types.js';
+import { sawWindow } from '../observe/recovery.js';
 import { dependencyPath, dependents } from './system-graph.js';
 import { appliedFaults, bySeries, failureState, offset, SERVICE_PREFIX, watchedServices } from './samples.js';
 
@@ -135,7 +137,7 @@ function firstFailure(samples: readonly Sample[], from: number, to: number): Sam
   let healthyBefore = true;
   for (const s of samples) {
     if (s.t >= to) break;
-    if (s.t + s.latencyMs < from) {
+    if (!sawWindow(s, from)) {
       healthyBefore = s.ok;
       continue;
     }

@@ -48,14 +48,17 @@ function recoveryScore(services: ServiceAnalysis[], faulted: boolean): SubScore 
   if (!faulted) return { score: null, weight, explanation: 'no fault was applied' };
   const impacted = services.filter((s) => s.impacted);
   if (impacted.length === 0) return { score: 100, weight, explanation: 'no service was impacted, so nothing had to recover' };
-  const each = impacted.map((s) => {
+  // An aborted run may end before a service is seen recovering: that is no score, not a zero.
+  const measured = impacted.filter((s) => !s.notMeasured);
+  if (measured.length === 0) return { score: null, weight, explanation: `recovery not measured: the run was aborted before ${list(impacted.map((s) => s.service))} ${impacted.length > 1 ? 'were' : 'was'} seen recovering` };
+  const each = measured.map((s) => {
     const expected = s.expectedWithinMs ?? DEFAULT_RECOVERY_REFERENCE_MS;
     const score = s.timeToRecoverMs === null ? 0 : 100 * Math.max(0, 1 - s.timeToRecoverMs / (2 * expected));
     const what = s.timeToRecoverMs === null ? 'did not recover' : `${formatDuration(s.timeToRecoverMs)} of ${formatDuration(expected)}${s.expectedWithinMs === undefined ? ' (default)' : ''}`;
     return { text: `${s.service} ${what} → ${Math.round(score)}`, score };
   });
   const score = Math.round(each.reduce((sum, e) => sum + e.score, 0) / each.length);
-  return { score, weight, explanation: `mean of 100 × (1 − time to recover ÷ (2 × expected)) over ${impacted.length} impacted service${impacted.length > 1 ? 's' : ''}: ${list(each.map((e) => e.text))}` };
+  return { score, weight, explanation: `mean of 100 × (1 − time to recover ÷ (2 × expected)) over ${measured.length} impacted service${measured.length > 1 ? 's' : ''}: ${list(each.map((e) => e.text))}` };
 }
 
 function isolationScore(services: ServiceAnalysis[], faulted: boolean): SubScore {

@@ -31,6 +31,7 @@ export function analyzeServices(journal: Journal): ServiceAnalysis[] {
     };
     if (recorded?.expectedWithinMs !== undefined) result.expectedWithinMs = recorded.expectedWithinMs;
     if (recorded?.met !== undefined) result.met = recorded.met;
+    if (recorded?.notMeasured) result.notMeasured = recorded.notMeasured;
     return result;
   });
 }

@@ -98,6 +98,8 @@ export interface ServiceRecovery {
   /** The recovery expectation, when the experiment has one and holds this service to it. */
   expectedWithinMs?: number;
   met?: boolean;
+  /** Set when the run was aborted and its shortened recovery watch ended before the service was seen recovered: timeToRecoverMs is null because recovery was not measured, not because it failed. */
+  notMeasured?: 'aborted';
 }
 
 /** Load figures of one phase of the run (baseline: before the first fault; chaos: first injection to last fault end; recovery: after). */
@@ -211,6 +213,8 @@ export interface ServiceAnalysis {
   restarts: number;
   expectedWithinMs?: number;
   met?: boolean;
+  /** As in ServiceRecovery: recovery not measured (the run was aborted). */
+  notMeasured?: 'aborted';
   availability: PhaseAvailability[];
   /** Health samples from the first injection to the end of the run that were ok (0..1). */
   availabilityUnderChaos: number | null;

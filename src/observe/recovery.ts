@@ -4,10 +4,14 @@
  *
  * Definitions (all times in ms on the run's monotonic clock; a sample's t is its probe's START):
  *
- * - window         samples with faultStart <= t <= deadline (deadline: end of observation,
- *                  default unbounded). Failures before faultStart were not caused by the fault.
- * - impactAt       t of the first failed sample in the window; impacted = there is one.
- * - timeToImpactMs impactAt - faultStart.
+ * - window         samples that saw the fault (`sawWindow`: still running at faultStart, or
+ *                  started after it) with t <= deadline (deadline: end of observation, default
+ *                  unbounded). A probe that ended before faultStart was not failed by the fault;
+ *                  one in flight at faultStart may have been (a dependency killed while it
+ *                  waited). The cascade analysis uses the same rule, so a cascade step is always
+ *                  an impacted service.
+ * - impactAt       max(t, faultStart) of the first failed sample in the window; impacted = there is one.
+ * - timeToImpactMs impactAt - faultStart (0 for a probe in flight at the fault).
  * - recoveredAt    t of the FIRST sample of the first run of `sustained` consecutive ok samples
  *                  after the last failed sample in the window. Flapping (healthy, failing,
  *                  healthy) therefore counts from the final failure. null when impacted but the
@@ -43,7 +47,12 @@ export interface RecoveryAnalysis {
   failedSamples: number;
 }
 
-type Point = Pick<Sample, 't' | 'ok'>;
+type Point = Pick<Sample, 't' | 'ok'> & { latencyMs?: number };
+
+/** The one impact rule: a probe saw a fault window starting at `start` when it was still running then, or started later. */
+export function sawWindow(sample: Point, start: number): boolean {
+  return sample.t + (sample.latencyMs ?? 0) >= start;
+}
 
 export function analyzeRecovery(samples: readonly Point[], window: RecoveryWindow): RecoveryAnalysis {
   const { faultStart, faultEnd, deadline = Infinity } = window;
@@ -55,12 +64,12 @@ export function analyzeRecovery(samples: readonly Point[], window: RecoveryWindo
   let failedSamples = 0;
   for (let i = 0; i < ordered.length; i++) {
     const s = ordered[i]!;
-    if (s.t < faultStart) continue;
+    if (!sawWindow(s, faultStart)) continue;
     if (s.t > deadline) break;
     last = i;
     if (s.ok) continue;
     failedSamples++;
-    impactAt ??= s.t;
+    impactAt ??= Math.max(s.t, faultStart);
     lastFailure = i;
   }
   if (impactAt === null) {

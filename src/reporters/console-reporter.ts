@@ -184,7 +184,7 @@ export class ConsoleReporter implements Reporter {
     const restarts = r.restarts > 0 ? `, ${r.restarts} restart${r.restarts > 1 ? 's' : ''}${back.length ? ` (${back.join(', ')})` : ''}` : '';
     if (!r.impacted) return this.dim(`not impacted${restarts}`);
     const impact = `impact after ${formatDuration(r.timeToImpactMs ?? 0)}`;
-    if (r.timeToRecoverMs === null) return this.red(`${impact}, did not recover${restarts}`);
+    if (r.timeToRecoverMs === null) return r.notMeasured ? this.dim(`${impact}, recovery not measured (aborted)${restarts}`) : this.red(`${impact}, did not recover${restarts}`);
     const text = `${impact}, recovered ${formatDuration(r.timeToRecoverMs)} after the fault${restarts}`;
     return r.met === false ? this.red(text) : text;
   }

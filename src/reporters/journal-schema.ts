@@ -79,6 +79,7 @@ export const serviceRecoverySchema = z.object({
   timeToReadyMs: ms.optional().describe('fault window start → first ready (healthy) after that restart'),
   expectedWithinMs: ms.optional(),
   met: z.boolean().optional(),
+  notMeasured: z.literal('aborted').optional().describe('the run was aborted before this service was seen recovering: timeToRecoverMs is null because recovery was not measured'),
 });
 
 const latency = z.object({ p50: ms, p90: ms, p95: ms, p99: ms, max: ms, mean: ms });
@@ -139,6 +140,7 @@ export const analysisSchema = z.object({
       restarts: z.number(),
       expectedWithinMs: ms.optional(),
       met: z.boolean().optional(),
+      notMeasured: z.literal('aborted').optional(),
       availability: z.array(z.object({ phase, startT: runT, endT: runT, samples: z.number(), ok: z.number(), availability: z.number().nullable() })),
       availabilityUnderChaos: z.number().nullable(),
     }),

@@ -19,7 +19,7 @@ export function renderMarkdown(j: Journal): string {
   if (j.reasons.length) out.push('');
 
   const score = a.score.total === null ? 'not scored' : `**${a.score.total}/100**`;
-  const ttr = a.timeToRecoverMs !== null ? ` · time to recover **${formatDuration(a.timeToRecoverMs)}**` : a.allRecovered ? '' : ' · **a service did not recover**';
+  const ttr = a.timeToRecoverMs !== null ? ` · time to recover **${formatDuration(a.timeToRecoverMs)}**` : a.allRecovered ? '' : a.services.some((s) => s.impacted && s.timeToRecoverMs === null && !s.notMeasured) ? ' · **a service did not recover**' : ' · recovery not measured (aborted)';
   out.push(`Resilience score ${score} · maturity **${a.maturity.level} — ${a.maturity.name}**${ttr}`);
   if (a.errorBudget) out.push(`Error budget: burn rate **${a.errorBudget.burnRate.toFixed(1)}×**, ${a.errorBudget.usedPercent.toFixed(3)}% of a 30-day budget`);
   out.push('');
@@ -34,7 +34,7 @@ export function renderMarkdown(j: Journal): string {
     out.push('### Recovery', '', '| service | impact after | recovered after | outage | restarts | availability under chaos | expectation |', '|---|---|---|---|---|---|---|');
     for (const s of a.services) {
       const expectation = s.expectedWithinMs === undefined ? '' : `${s.met ? '✅' : '❌'} within ${formatDuration(s.expectedWithinMs)}`;
-      const recovered = !s.impacted ? 'not impacted' : s.timeToRecoverMs === null ? '**did not recover**' : ms(s.timeToRecoverMs);
+      const recovered = !s.impacted ? 'not impacted' : s.timeToRecoverMs === null ? (s.notMeasured ? 'not measured (aborted)' : '**did not recover**') : ms(s.timeToRecoverMs);
       out.push(`| ${mdCell(s.service)}${s.critical ? ' (critical)' : ''} | ${ms(s.timeToImpactMs)} | ${recovered} | ${ms(s.outageMs)} | ${s.restarts} | ${pct(s.availabilityUnderChaos)} | ${expectation} |`);
     }
     out.push('');

@@ -33,7 +33,7 @@ export function notificationFor(journal: Journal, options: { regressions?: reado
   ];
   const facts = [
     `*Score* ${a.score.total ?? 'n/a'}/100 · maturity ${a.maturity.level} (${a.maturity.name})`,
-    `*Time to recover* ${a.timeToRecoverMs !== null ? formatDuration(a.timeToRecoverMs) : a.allRecovered ? 'no impact' : 'did not recover'}`,
+    `*Time to recover* ${a.timeToRecoverMs !== null ? formatDuration(a.timeToRecoverMs) : a.allRecovered ? 'no impact' : a.services.some((s) => s.impacted && s.timeToRecoverMs === null && !s.notMeasured) ? 'did not recover' : 'not measured (aborted)'}`,
     `*Run* \`${journal.runId}\` · exit ${journal.exitCode} · ${formatDuration(journal.durationMs)}`,
   ];
   const detail = lines.slice(0, 10).join('\n') + (lines.length > 10 ? `\n… and ${lines.length - 10} more` : '');

@@ -35,7 +35,9 @@ test('quickstart: kill-api.yaml starts api, kills it, sees it come back, writes 
   assert.ok(api.timeToRecoverMs! >= 1300 && api.timeToRecoverMs! < 5000, `timeToRecoverMs ${api.timeToRecoverMs}`);
   assert.equal(api.met, true);
   assert.ok(journal.verdicts.every((v) => v.ok));
-  assert.equal(journal.steadyState.before.length, 1);
+  // Before the method: the hypothesis probe, and the health of every service in scope.
+  assert.deepEqual(journal.steadyState.before.map((c) => c.ok), [true, true]);
+  assert.equal(journal.steadyState.before[1]!.name, 'api is healthy');
   assert.equal(journal.steadyState.after.length, 1);
   assert.ok(journal.timeSeries.some((s) => s.series === 'service:api' && !s.ok), 'the outage is in the time series');
   assert.ok(journal.serviceEvents.some((e) => e.type === 'spawn' && e.restart));

@@ -7,6 +7,7 @@ import { UpClient } from '../../drivers/process/up-client.js';
 import { UsageError } from '../../errors/index.js';
 import { checkHealth } from '../../experiment/runtime/health.js';
 import { startOrder } from '../../experiment/runtime/system-runtime.js';
+import { systemFingerprint } from '../../experiment/runtime/up-match.js';
 import { stateDirFrom, systemFrom, type CommonOptions } from '../context.js';
 
 export function registerUp(program: Command, setExit: (code: number) => void): void {
@@ -27,7 +28,7 @@ export function registerUp(program: Command, setExit: (code: number) => void): v
         if (e.type === 'spawn' && e.restart) log(`${e.service} restarted (pid ${e.pid}, attempt ${e.attempt})`);
       });
       const logDir = join(stateDir, 'logs');
-      const server = await startUpServer({ supervisor, stateDir });
+      const server = await startUpServer({ supervisor, stateDir, system: await systemFingerprint(system.absPath) });
       const stop = () => void server.close();
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

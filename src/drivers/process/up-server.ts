@@ -18,6 +18,8 @@ import { newUpToken, removeUpState, writeUpState, type UpServicesResponse, type 
 export interface UpServerOptions {
   supervisor: ProcessSupervisor;
   stateDir: string;
+  /** Recorded in up.json: the system file served, so runs of other systems do not adopt this daemon. */
+  system?: { file: string; sha256: string };
 }
 
 export interface UpServer {
@@ -31,7 +33,7 @@ export interface UpServer {
   close(): Promise<void>;
 }
 
-export async function startUpServer({ supervisor, stateDir }: UpServerOptions): Promise<UpServer> {
+export async function startUpServer({ supervisor, stateDir, system }: UpServerOptions): Promise<UpServer> {
   const token = newUpToken();
   let closing: Promise<void> | undefined;
   let markClosed = () => {};
@@ -89,6 +91,7 @@ export async function startUpServer({ supervisor, stateDir }: UpServerOptions): 
     token,
     startedAt,
     services: supervisor.services(),
+    ...(system ? { system } : {}),
   });
   await writeUpState(stateDir, state());
   return {

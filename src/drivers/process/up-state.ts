@@ -17,6 +17,8 @@ const upStateSchema = z.looseObject({
   token: z.string().min(1),
   startedAt: z.string(),
   services: z.array(z.string()),
+  /** The system file this daemon serves (absolute path, SHA-256 of its bytes): a run adopts it only for that file. */
+  system: z.object({ file: z.string(), sha256: z.string() }).optional(),
 });
 export type UpState = z.output<typeof upStateSchema>;
 

@@ -24,6 +24,8 @@ export interface MethodContext {
   resolve(kind: FaultKind, ref: string): Promise<FaultTarget[]>;
   /** Abort the whole run (an injection failed): cuts short what parallel siblings hold. */
   abort(reason: string): void;
+  /** Just before a fault's injection begins: the start of its window (e.g. the load marks chaos here). */
+  onInjecting?(record: FaultRecord): void;
   onInjected(record: FaultRecord): void;
   onReverted(record: FaultRecord): void;
   log(message: string): void;
@@ -157,6 +159,7 @@ async function injectOne(kind: FaultKind, target: FaultTarget, params: unknown, 
   record.injectedT = ctx.now();
   record.injectedAt = new Date().toISOString();
   const applied: Applied = { record, kind, info, appliedAt: record.injectedAt };
+  ctx.onInjecting?.(record);
   try {
     const result = await kind.inject(target, params, { ...faultCtx, onLost: (reason) => lost(applied, reason, ctx) });
     record.appliedT = ctx.now();

@@ -1,7 +1,7 @@
 /**
  * The running system as an experiment sees it: starts the `process` services it has to (unless a
- * `faultline up` daemon already supervises them), resolves fault targets through the drivers, and
- * stops what it started. Supervisor events are forwarded with run-relative times.
+ * `faultline up` daemon started from this same system file supervises them — see up-match.ts),
+ * resolves fault targets through the drivers, and stops what it started. Supervisor events are forwarded with run-relative times.
  */
 import { join } from 'node:path';
 import { TargetError } from '../../errors/index.js';
@@ -17,6 +17,7 @@ import type { ProcessController } from '../../drivers/process/types.js';
 import type { LoadedSystem } from '../loader/load-system.js';
 import { splitTarget } from '../loader/check-references.js';
 import { checkHealth } from './health.js';
+import { systemFingerprint, upMismatch } from './up-match.js';
 
 export interface SupervisorEventOut {
   service: string;
@@ -93,23 +94,27 @@ export class SystemRuntime {
       await driver.start(this.view, this.driverContext(signal));
     }
     const upState = await readUpState(this.options.stateDir);
-    if (upState) this.up = new UpClient(upState);
+    const notOurs = upState ? upMismatch(upState, await systemFingerprint(this.loaded.absPath)) : undefined;
+    if (upState && !notOurs) this.up = new UpClient(upState);
     for (const name of startOrder(this.loaded)) {
       const svc = this.loaded.system.services[name]!;
       if (!svc.process) continue;
-      if (upState?.services.includes(name)) {
+      const upRunsOne = upState?.services.includes(name) === true;
+      if (upRunsOne && !notOurs) {
         this.upServices.add(name);
-        this.options.log?.(`${name}: supervised by faultline up (pid ${upState.pid})`);
+        this.options.log?.(`${name}: supervised by faultline up (pid ${upState!.pid})`);
         continue;
       }
+      if (upRunsOne) this.options.log?.(`${name}: not using faultline up's ${name}: ${notOurs}`);
       signal?.throwIfAborted();
       if (options.startServices === false) continue; // attach-only: the driver says so if it is needed and not running
       const health = svc.health;
       // A healthy answer before we start it means something else serves it: our copy would fail
       // to bind, and faults would hit the wrong process.
       if (health && (await checkHealth(health, { cwd: this.loaded.dir, signal })).ok) {
+        const why = upRunsOne ? ` A ${name} runs under faultline up, which this run does not use: ${notOurs}.` : '';
         throw new TargetError(
-          `${name} is already running (its health check passes before faultline started it). Stop it, or let \`faultline up\` supervise it, or attach to it with pid/pidFile/match in ${this.loaded.file}`,
+          `${name} is already running (its health check passes before faultline started it).${why} Stop it, or let \`faultline up\` supervise it, or attach to it with pid/pidFile/match in ${this.loaded.file}`,
           name,
         );
       }

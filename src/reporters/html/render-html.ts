@@ -177,14 +177,14 @@ function recovery(a: Analysis): string {
       value: s.impacted ? s.timeToRecoverMs : null,
       ...(s.expectedWithinMs !== undefined ? { mark: s.expectedWithinMs } : {}),
       bad: s.met === false,
-      note: s.impacted ? 'did not recover' : 'not impacted',
+      note: !s.impacted ? 'not impacted' : s.notMeasured ? 'not measured (aborted)' : 'did not recover',
     })),
   });
   const rows = a.services
     .map((s) => {
       const phases = s.availability.map((p) => `${p.phase} ${pct(p.availability, 0)}`).join(', ');
       const expectation = s.expectedWithinMs === undefined ? '—' : `<span class="${s.met ? 'pass' : 'fail-text'}">${s.met ? 'met' : 'missed'}</span> (within ${formatDuration(s.expectedWithinMs)})`;
-      return `<tr><td>${esc(s.service)}${s.critical ? ' <span class="warn">critical</span>' : ''}${s.targeted ? ' <span class="muted">targeted</span>' : ''}</td><td class="num">${ms(s.timeToImpactMs)}</td><td class="num">${s.impacted ? ms(s.timeToRecoverMs, 'did not recover') : 'not impacted'}</td><td class="num">${ms(s.outageMs)}</td><td class="num">${s.restarts}</td><td>${expectation}</td><td>${esc(phases)}</td></tr>`;
+      return `<tr><td>${esc(s.service)}${s.critical ? ' <span class="warn">critical</span>' : ''}${s.targeted ? ' <span class="muted">targeted</span>' : ''}</td><td class="num">${ms(s.timeToImpactMs)}</td><td class="num">${s.impacted ? ms(s.timeToRecoverMs, s.notMeasured ? 'not measured (aborted)' : 'did not recover') : 'not impacted'}</td><td class="num">${ms(s.outageMs)}</td><td class="num">${s.restarts}</td><td>${expectation}</td><td>${esc(phases)}</td></tr>`;
     })
     .join('');
   return `${chart}<table id="recovery-table"><thead><tr><th>service</th><th>impact after</th><th>recovered after</th><th>outage</th><th>restarts</th><th>expectation</th><th>availability per phase</th></tr></thead><tbody>${rows}</tbody></table>`;
