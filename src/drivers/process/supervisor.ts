@@ -265,9 +265,14 @@ export class ProcessSupervisor implements ProcessController {
     this.#emit({ service: m.service, type: 'restart-scheduled', pid: run.pid, attempt, delay: policy.delay });
     m.timer = setTimeout(() => {
       m.timer = undefined;
-      if (m.stopped) return;
-      m.restarts = attempt;
-      this.#spawn(m, { restart: true, attempt }).catch(() => undefined); // already in the log; the service stays down
+      // In line with stop() and restart(): a stop that arrives while this respawn is under way
+      // waits for it and then stops the new process, instead of finding the old one gone and
+      // leaving the new one running unsupervised.
+      void this.#serial(m, async () => {
+        if (m.stopped) return;
+        m.restarts = attempt;
+        await this.#spawn(m, { restart: true, attempt });
+      }).catch(() => undefined); // already in the log; the service stays down
     }, policy.delay);
   }
 
