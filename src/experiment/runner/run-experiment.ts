@@ -10,7 +10,7 @@ import type { CheckResult, FaultRecord, Journal, Phase, RunStatus, ServiceEvent 
 import { JOURNAL_VERSION } from '../../journal/types.js';
 import { TimeSeries } from '../../observe/time-series.js';
 import { watch } from '../../observe/watcher.js';
-import { firstSustainedHealthy } from '../../observe/recovery.js';
+import { endsHealthy } from '../../observe/recovery.js';
 import { describeExpectation } from '../../probes/tolerance.js';
 import { ReporterSet, type Reporter } from '../../reporters/types.js';
 import { registerRun, unregisterRun } from '../../safety/active-runs.js';
@@ -266,7 +266,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
       const scope = experiment.recovery?.services ?? watchedServices;
       const deadline = window.end + (experiment.recovery?.within ?? DEFAULT_RECOVERY_WAIT_MS) + probeInterval * sustained;
       while (ts.now() < deadline && !run.signal.aborted) {
-        const pending = scope.filter((s) => firstSustainedHealthy(ts.samples(`service:${s}`), window.end, sustained) === null);
+        const pending = scope.filter((s) => !endsHealthy(ts.samples(`service:${s}`), window.end, sustained));
         if (pending.length === 0) break;
         await sleep(Math.min(probeInterval, 100), run.signal);
       }
