@@ -15,7 +15,8 @@ const work = mkdtempSync(join(tmpdir(), 'flt-require-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 function runFixture(env: Record<string, string>): { code: number | null; out: string } {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['FAULTLINE_REQUIRE_SYSTEM', 'NODE_TEST_CONTEXT'].includes(k)));
+  // Not this run's: CI's FAULTLINE_REQUIRE_SYSTEM, the runner's own context, CI's NODE_OPTIONS reporter.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['FAULTLINE_REQUIRE_SYSTEM', 'NODE_TEST_CONTEXT', 'NODE_OPTIONS'].includes(k)));
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', fixture], { encoding: 'utf8', env: { ...clean, ...env } });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
