@@ -7,9 +7,11 @@
 #
 #   bash scripts/ci/docker.sh          # as root; prints what it did and how long it took
 #
-# dockerd runs with --iptables=false so that it never touches the host's packet filter (the linux
-# driver's system tests compare the host's ruleset before and after); containers reach each other
-# on the bridge networks docker creates, and the host reaches them by their addresses.
+# An engine that already answers is used as it is (e.g. one started with default options: the
+# system tests pass against it too). The one started here runs with --iptables=false so that it
+# never touches the host's packet filter (the linux driver's system tests compare the host's
+# ruleset before and after); containers reach each other on the bridge networks docker creates,
+# and the host reaches them by their addresses.
 # Its log is /var/log/faultline-dockerd.log. Leaving it running is fine.
 set -euo pipefail
 
@@ -64,8 +66,9 @@ if ! "$DOCKER" image inspect local/busybox:1 >/dev/null 2>&1; then
   trap - EXIT
 fi
 
-# local/httpd:1 — busybox httpd on :8080 serving /www (with /www/cgi-bin), a health check, and a
-# stop signal it acts on (busybox httpd ignores nothing, but sh-wrapped commands would).
+# local/httpd:1 — busybox httpd on :8080 serving /www (with /www/cgi-bin) and a health check.
+# httpd is the container's PID 1 and has no SIGTERM handler, so the kernel drops SIGTERM: docker
+# stop/restart wait out the stop timeout (10 s by default) and then SIGKILL it.
 if ! "$DOCKER" image inspect local/httpd:1 >/dev/null 2>&1; then
   log "docker build local/httpd:1"
   ctx=$(mktemp -d)

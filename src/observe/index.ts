@@ -1,3 +1,3 @@
 export { TimeSeries, type Sample, type SampleListener, type TimeSeriesJSON } from './time-series.js';
 export { watch, type WatchOptions, type Watcher } from './watcher.js';
-export { analyzeRecovery, availability, firstSustainedHealthy, type RecoveryAnalysis, type RecoveryWindow } from './recovery.js';
+export { analyzeRecovery, availability, endsHealthy, firstSustainedHealthy, type RecoveryAnalysis, type RecoveryWindow } from './recovery.js';

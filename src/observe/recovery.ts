@@ -105,6 +105,19 @@ export function firstSustainedHealthy(samples: readonly Point[], from: number, s
   return null;
 }
 
+/**
+ * Whether the series, from `from` on, ends in at least `sustained` consecutive ok samples: what
+ * analyzeRecovery counts as recovered (ok samples after the LAST failure). A wait that stopped at
+ * the first healthy run instead would stop on a service that fails again later (a rollback that
+ * restarts it), and the analysis would then find it never recovered.
+ */
+export function endsHealthy(samples: readonly Point[], from: number, sustained: number): boolean {
+  const ordered = inTimeOrder(samples);
+  let run = 0;
+  for (let i = ordered.length - 1; i >= 0 && ordered[i]!.t >= from && ordered[i]!.ok; i--) run++;
+  return run >= Math.max(1, sustained);
+}
+
 /** Share (0..1) of ok samples with from <= t <= to, or null when there are none. */
 export function availability(samples: readonly Point[], from: number, to: number): number | null {
   let total = 0;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeRecovery, availability, firstSustainedHealthy } from '../../src/observe/recovery.js';
+import { analyzeRecovery, availability, endsHealthy, firstSustainedHealthy } from '../../src/observe/recovery.js';
 
 /** Samples every 100ms from t=0: '+' ok, '-' failed. */
 function series(pattern: string, step = 100): { t: number; ok: boolean }[] {
@@ -93,6 +93,19 @@ describe('firstSustainedHealthy', () => {
     assert.equal(firstSustainedHealthy(samples, 600, 2), 600);
     assert.equal(firstSustainedHealthy(samples, 0, 4), null);
     assert.equal(firstSustainedHealthy([], 0, 1), null);
+  });
+});
+
+describe('endsHealthy', () => {
+  it('holds only when the series ends in enough ok samples, as analyzeRecovery counts recovery', () => {
+    //                       0123456789
+    const samples = series('--+++---++');
+    assert.equal(endsHealthy(samples, 0, 3), false, 'a healthy run followed by failures is not a recovery');
+    assert.equal(analyzeRecovery(samples, { faultStart: 0, faultEnd: 0, sustained: 3 }).recoveredAt, null);
+    assert.equal(endsHealthy(samples, 0, 2), true);
+    assert.equal(analyzeRecovery(samples, { faultStart: 0, faultEnd: 0, sustained: 2 }).recoveredAt, 800);
+    assert.equal(endsHealthy(samples, 900, 2), false, 'only samples from `from` on count');
+    assert.equal(endsHealthy([], 0, 1), false);
   });
 });
 

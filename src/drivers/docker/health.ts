@@ -5,7 +5,8 @@
  * - `container:` the container is running and, if it has a HEALTHCHECK, healthy;
  * - `compose:` the service has containers and every one is running and not unhealthy or still
  *   starting its health check (so recovery means "all replicas back");
- * - `swarm:` the service runs as many tasks as it wants (`docker service ls` REPLICAS n/n).
+ * - `swarm:` the service runs as many tasks as it wants (`docker service ls` REPLICAS n/n), and
+ *   each task the manager wants running on this engine's node has a running container here.
  * The check prints what it saw, e.g. `2/3 running and healthy` or `exited healthy?`.
  */
 import type { DockerServiceConfig } from './target.js';
@@ -28,12 +29,22 @@ const COMPOSE = [
   '[ "$total" -gt 0 ] && [ "$good" -eq "$total" ]',
 ].join('\n');
 
+// The manager's REPLICAS count learns of a task's death from the node's agent, a moment (a second
+// or more on a busy host) after the engine: a run that trusted it alone could call a service
+// recovered before Swarm had even noticed the crash, stop watching, and miss the replacement. So
+// the tasks the manager wants running on this engine's own node must also have a running
+// container here (tasks on other nodes are seen through the manager only).
 const SWARM = [
   'r=$(docker "$@" service ls --filter "name=$SERVICE" --format "{{.Name}} {{.Replicas}}" 2>&1) || { echo "$r"; exit 1; }',
   'x=$(printf "%s\\n" "$r" | while read -r n rest; do [ "$n" = "$SERVICE" ] && echo "$rest"; done)',
-  'echo "swarm service $SERVICE: ${x:-not found} tasks running"',
   'a=${x%%/*}; b=${x#*/}; b=${b%% *}',
-  '[ -n "$x" ] && [ "$a" = "$b" ] && [ "$b" != 0 ]',
+  'if [ -z "$x" ] || [ "$a" != "$b" ] || [ "$b" = 0 ]; then echo "swarm service $SERVICE: ${x:-not found} tasks running"; exit 1; fi',
+  'node=$(docker "$@" info --format "{{.Swarm.NodeID}}" 2>&1) || { echo "$node"; exit 1; }',
+  'want=$(docker "$@" service ps "$SERVICE" --filter desired-state=running --filter "node=$node" --no-trunc -q 2>&1) || { echo "$want"; exit 1; }',
+  'have=$(docker "$@" ps --filter "label=com.docker.swarm.service.name=$SERVICE" --filter status=running --format "{{.Label \\"com.docker.swarm.task.id\\"}}" 2>&1) || { echo "$have"; exit 1; }',
+  'down=0; for t in $want; do case " $(echo $have) " in *" $t "*) ;; *) down=$((down+1));; esac; done',
+  'if [ "$down" -gt 0 ]; then echo "swarm service $SERVICE: $x tasks running by the manager\'s count, but $down task(s) on this node have no running container"; exit 1; fi',
+  'echo "swarm service $SERVICE: $x tasks running"',
 ].join('\n');
 
 /** The argv of the default health check of a docker-backed service, or undefined for other services. */

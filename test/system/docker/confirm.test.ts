@@ -9,9 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Journal } from '../../../src/journal/types.js';
 import { runCli, tempDir } from '../../helpers/cli.js';
 import { cleanup, docker, repoRoot, runContainer, skipReason, waitFor } from './helpers.js';
+import { skipUnlessRequired } from '../require.js';
 
 const built = existsSync(join(repoRoot, 'dist', 'drivers', 'docker', 'index.js'));
-const skip = skipReason() ?? (built ? undefined : 'needs the build (npm run build)');
+const skip = skipUnlessRequired(skipReason() ?? (built ? undefined : 'needs the build (npm run build)'), import.meta.url);
 
 describe('confirmation before touching a remote engine', { skip, concurrency: 1 }, () => {
   let dir: string;

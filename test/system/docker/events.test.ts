@@ -6,8 +6,9 @@ import { after, describe, test } from 'node:test';
 import { DockerDriver, dockerFaults, type DockerServiceEvent } from '../../../src/drivers/docker/index.js';
 import type { DriverServiceEvent } from '../../../src/faults/driver.js';
 import { BUSYBOX, cleanup, docker, repoRoot, resolveTarget, runContainer, skipReason, state, testContext, waitFor } from './helpers.js';
+import { skipUnlessRequired } from '../require.js';
 
-const skip = skipReason();
+const skip = skipUnlessRequired(skipReason(), import.meta.url);
 
 async function watching(services: Record<string, Record<string, unknown>>): Promise<{ events: DriverServiceEvent[]; logs: string[]; stop: () => Promise<void> }> {
   const driver = new DockerDriver();

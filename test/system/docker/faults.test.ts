@@ -9,8 +9,9 @@ import { dockerFaults } from '../../../src/drivers/docker/index.js';
 import { UNLIMITED_MEMORY } from '../../../src/drivers/docker/faults/limit.js';
 import type { RevertInfo } from '../../../src/faults/types.js';
 import { cleanup, createNetwork, docker, dockerTry, execIn, httpGet, ipOf, resolveTarget, revertInFreshProcess, runContainer, skipReason, snapshot, snapshotNoAddress, state, testContext, waitFor, wgetIn } from './helpers.js';
+import { skipUnlessRequired } from '../require.js';
 
-const skip = skipReason();
+const skip = skipUnlessRequired(skipReason(), import.meta.url);
 
 async function inject<K extends keyof typeof dockerFaults>(kind: K, container: string, params: Record<string, unknown> = {}): Promise<{ info: RevertInfo; details: Record<string, unknown> | undefined }> {
   const fault = dockerFaults[kind];

@@ -10,9 +10,10 @@ import { ledgerPath, readLedger } from '../../../src/safety/ledger.js';
 import { openFaults } from '../../../src/safety/open-faults.js';
 import { runCli, startCli, tempDir } from '../../helpers/cli.js';
 import { cleanup, createNetwork, docker, repoRoot, runContainer, skipReason, snapshot, waitFor } from './helpers.js';
+import { skipUnlessRequired } from '../require.js';
 
 const built = existsSync(join(repoRoot, 'dist', 'drivers', 'docker', 'index.js'));
-const skip = skipReason() ?? (built ? undefined : 'needs the build (npm run build)');
+const skip = skipUnlessRequired(skipReason() ?? (built ? undefined : 'needs the build (npm run build)'), import.meta.url);
 
 describe('kill -9 of faultline holding docker faults', { skip, concurrency: 1 }, () => {
   let dir: string;

@@ -13,6 +13,7 @@ import type { DriverServiceEvent } from '../../../src/faults/driver.js';
 import type { Journal } from '../../../src/journal/types.js';
 import { runCli, tempDir } from '../../helpers/cli.js';
 import { IMAGE, docker, dockerTry, repoRoot, resolveTarget, skipReason, testContext, uniqueName, waitFor } from './helpers.js';
+import { skipUnlessRequired } from '../require.js';
 
 const built = existsSync(join(repoRoot, 'dist', 'drivers', 'docker', 'index.js'));
 
@@ -26,7 +27,7 @@ if (!base && swarmState() !== 'active') {
   const init = dockerTry('swarm', 'init', '--advertise-addr', '127.0.0.1');
   if (init.code !== 0) swarmSkip = `docker swarm init failed on this engine: ${init.out.slice(0, 300)}`;
 }
-const skip = base ?? swarmSkip;
+const skip = skipUnlessRequired(base ?? swarmSkip, import.meta.url);
 
 describe('swarm services', { skip, concurrency: 1 }, () => {
   let service: string;
@@ -71,6 +72,34 @@ describe('swarm services', { skip, concurrency: 1 }, () => {
     }
   });
 
+  test('the default health check sees a task down as soon as the engine does, not only once the manager\'s count catches up', async () => {
+    const argv = containerHealthCommand({ swarm: { service } })!;
+    const check = () => {
+      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+      return { ok: r.status === 0, out: `${r.stdout}${r.stderr}`.trim() };
+    };
+    await waitFor('2/2 and healthy', () => check().ok, 30_000, 200);
+    // A paused task: the manager counts it as running whatever the time, the engine does not.
+    const [first] = tasks();
+    docker('pause', first!);
+    try {
+      const paused = check();
+      assert.equal(paused.ok, false, paused.out);
+      assert.match(paused.out, /2\/2 tasks running by the manager's count, but 1 task\(s\) on this node have no running container/);
+    } finally {
+      docker('unpause', first!);
+    }
+    assert.equal(check().ok, true);
+    // A crash: once the engine has the container exited, the check fails at once (the manager
+    // learns of it from the node's agent some time later; 0.1 to 0.3 s here, more on a busy host).
+    const [victim] = tasks();
+    process.kill(Number(docker('inspect', '--format', '{{.State.Pid}}', victim!)), 'SIGKILL');
+    await waitFor('the engine to see the task exit', () => docker('inspect', '--format', '{{.State.Running}}', victim!) === 'false', 15_000, 20);
+    const crashed = check();
+    assert.equal(crashed.ok, false, crashed.out);
+    await waitFor('the replacement, healthy by the check', () => check().ok, 30_000, 200);
+  });
+
   test('container-pause on every task, then unpaused in place (Swarm does not replace a paused task)', async () => {
     const before = tasks();
     const target = await resolveTarget({ swarm: { service } });
@@ -93,7 +122,7 @@ describe('swarm services', { skip, concurrency: 1 }, () => {
       assert.equal(res.code, 0, res.stdout + res.stderr);
       const j = JSON.parse(readFileSync(join(dir, 'out', 'journal.json'), 'utf8')) as Journal;
       const web = j.recovery.find((r) => r.service === 'web')!;
-      assert.equal(web.restarts, 1);
+      assert.equal(web.restarts, 1, `restarts in ${JSON.stringify({ recovery: web, serviceEvents: j.serviceEvents, faults: j.faults })}\n${res.stdout}`);
       assert.ok(web.timeToRestartMs! > 0, JSON.stringify(web));
       assert.ok(web.impacted && web.met === true, JSON.stringify(web));
       assert.equal((j.faults[0]!.details!.containers as string[]).length, 1, '50% of 2 is 1');

@@ -10,8 +10,9 @@ import { cgroupDirOf, hierarchyFor, hostHierarchies, type Controller } from '../
 import type { CgroupPlan } from '../../../src/drivers/linux/cgroup/plan.js';
 import { fixtures } from './helpers.js';
 import { cpuOver, exited, procCgroup, resolveTarget, revertInFreshProcess, skipUnless, startNode, testContext, type LineChild } from './helpers.js';
+import { skipTest, skipUnlessRequired } from '../require.js';
 
-const skip = skipUnless();
+const skip = skipUnlessRequired(skipUnless(), import.meta.url);
 const children: LineChild[] = [];
 const ownCgroups: string[] = [];
 
@@ -93,7 +94,7 @@ describe('cgroup faults', { skip, concurrency: 1 }, () => {
     const { dir } = ownCgroup('cpu', child.pid);
     const h = hierarchyFor('cpu', hostHierarchies())!;
     const file = h.version === 2 ? 'cpu.max' : 'cpu.cfs_quota_us';
-    if (!existsSync(join(dir, file))) return t.skip(`no ${file} in ${dir} (the cpu controller is not enabled there)`);
+    if (!existsSync(join(dir, file))) return skipTest(t, `no ${file} in ${dir} (the cpu controller is not enabled there)`);
     const previous = readFileSync(join(dir, file), 'utf8');
     const target = await resolveTarget({ pid: child.pid }, [child.pid]);
     const kind = linuxFaults['cpu-limit'];
@@ -145,7 +146,7 @@ describe('cgroup faults', { skip, concurrency: 1 }, () => {
     const { dir } = ownCgroup('memory', child.pid);
     const h = hierarchyFor('memory', hostHierarchies())!;
     const file = h.version === 2 ? 'memory.max' : 'memory.limit_in_bytes';
-    if (!existsSync(join(dir, file))) return t.skip(`no ${file} in ${dir} (the memory controller is not enabled there)`);
+    if (!existsSync(join(dir, file))) return skipTest(t, `no ${file} in ${dir} (the memory controller is not enabled there)`);
     const previous = readFileSync(join(dir, file), 'utf8');
     const target = await resolveTarget({ pid: child.pid }, [child.pid]);
     const kind = linuxFaults['memory-limit'];

@@ -9,9 +9,10 @@ import { ledgerPath, readLedger } from '../../../src/safety/ledger.js';
 import { openFaults } from '../../../src/safety/open-faults.js';
 import { runCli, startCli, tempDir, waitFor } from '../../helpers/cli.js';
 import { client, inNs, makeNetnsPair, netSnapshot, primeIptables, procCgroup, repoRoot, skipUnless, startNetServer, type LineChild, type NetnsPair } from './helpers.js';
+import { skipUnlessRequired } from '../require.js';
 
 const built = existsSync(join(repoRoot, 'dist', 'drivers', 'linux', 'index.js'));
-const skip = skipUnless('ip', 'nft', 'nsenter') ?? (built ? undefined : 'needs the build with the linux driver (npm run build; npm test builds first)');
+const skip = skipUnlessRequired(skipUnless('ip', 'nft', 'nsenter') ?? (built ? undefined : 'needs the build with the linux driver (npm run build; npm test builds first)'), import.meta.url);
 const PORT = 7101;
 
 describe('kill -9 of faultline holding linux faults', { skip, concurrency: 1 }, () => {

@@ -9,8 +9,9 @@ import { kernelHasQdisc } from '../../../src/drivers/linux/host.js';
 import type { LinuxTarget } from '../../../src/drivers/linux/target.js';
 import { freePort } from '../../helpers/cli.js';
 import { client, inNs, lockHostNetwork, makeNetnsPair, netSnapshot, primeIptables, resolveTarget, revertInFreshProcess, skipUnless, startNetServer, testContext, udpReceiver, type LineChild, type NetnsPair } from './helpers.js';
+import { skipUnlessRequired } from '../require.js';
 
-const skip = skipUnless('ip', 'nft', 'tc', 'nsenter');
+const skip = skipUnlessRequired(skipUnless('ip', 'nft', 'tc', 'nsenter'), import.meta.url);
 const PORT = 7101;
 
 type Connect = { result: string; ms: number };
@@ -121,7 +122,7 @@ describe('linux network faults in a target\'s network namespace', { skip, concur
     assert.equal(netSnapshot(pair.a), clean);
   });
 
-  test('net-partition through the iptables backend: same effect, and only our chain is removed', { skip: skipUnless('iptables-restore') }, async () => {
+  test('net-partition through the iptables backend: same effect, and only our chain is removed', { skip: skipUnlessRequired(skipUnless('iptables-restore'), import.meta.url) }, async () => {
     const kind = linuxFaults['net-partition'];
     const params = kind.params.parse({ backend: 'iptables' });
     const info = kind.plan(target, params);

@@ -10,8 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import { processesWithToken } from '../../../src/drivers/linux/resources/stress.js';
 import { freePort, tempDir, waitFor } from '../../helpers/cli.js';
 import { client, fixtures, lockHostNetwork, makeNetnsPair, netSnapshot, procCgroup, repoRoot, sh, skipUnless, startNetServer, startNode, type LineChild, type NetnsPair } from './helpers.js';
+import { skipUnlessRequired } from '../require.js';
 
-const skip = skipUnless('ip', 'nft', 'tc', 'nsenter');
+const skip = skipUnlessRequired(skipUnless('ip', 'nft', 'tc', 'nsenter'), import.meta.url);
 const cli = join(fixtures, 'linux-cli.ts');
 
 interface Result {

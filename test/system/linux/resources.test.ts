@@ -10,8 +10,9 @@ import { freeBytes } from '../../../src/drivers/linux/resources/disk-fill.js';
 import { processesWithToken } from '../../../src/drivers/linux/resources/stress.js';
 import { withDescendants } from '../../../src/drivers/linux/process-tree.js';
 import { cpuSeconds, fixtures, resolveTarget, revertInFreshProcess, sh, skipUnless, startNode, testContext, type LineChild } from './helpers.js';
+import { skipUnlessRequired } from '../require.js';
 
-const skip = skipUnless();
+const skip = skipUnlessRequired(skipUnless(), import.meta.url);
 
 function cgroupLine(pid: number, controller: string): string | undefined {
   return readFileSync(`/proc/${pid}/cgroup`, 'utf8')
@@ -34,7 +35,7 @@ describe('stress workers', { skip, concurrency: 1 }, () => {
   after(() => sleeper?.stop());
 
   for (const engine of ['builtin', 'stress-ng'] as const) {
-    test(`cpu-stress with ${engine} workers: they burn CPU inside the target's cgroups, and none is left after the revert`, { skip: engine === 'stress-ng' ? skipUnless('stress-ng') : undefined }, async () => {
+    test(`cpu-stress with ${engine} workers: they burn CPU inside the target's cgroups, and none is left after the revert`, { skip: engine === 'stress-ng' ? skipUnlessRequired(skipUnless('stress-ng'), import.meta.url) : undefined }, async () => {
       const target = await resolveTarget({ pid: sleeper.pid }, [sleeper.pid]);
       const kind = linuxFaults['cpu-stress'];
       const params = kind.params.parse({ workers: 2, engine });
@@ -143,7 +144,7 @@ describe('disk-fill on a 64m tmpfs', { skip, concurrency: 1 }, () => {
   });
 });
 
-describe('fd-exhaustion', { skip: skipUnless('prlimit'), concurrency: 1 }, () => {
+describe('fd-exhaustion', { skip: skipUnlessRequired(skipUnless('prlimit'), import.meta.url), concurrency: 1 }, () => {
   test('opening a file fails with EMFILE while it holds; the soft limit comes back exactly', async () => {
     const child = startNode([join(fixtures, 'fd-opener.mjs')]);
     try {

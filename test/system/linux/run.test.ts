@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli, startCli, tempDir, waitFor } from '../../helpers/cli.js';
 import { exited, fixtures, procCgroup, repoRoot, skipUnless, startNode, type LineChild } from './helpers.js';
+import { skipUnlessRequired } from '../require.js';
 
 const built = existsSync(join(repoRoot, 'dist', 'drivers', 'linux', 'index.js'));
-const skip = skipUnless() ?? (built ? undefined : 'needs the build with the linux driver (npm run build; npm test builds first)');
+const skip = skipUnlessRequired(skipUnless() ?? (built ? undefined : 'needs the build with the linux driver (npm run build; npm test builds first)'), import.meta.url);
 
 describe('linux faults in faultline run', { skip, concurrency: 1 }, () => {
   let dir: string;

@@ -11,7 +11,7 @@
  *   "not measured (aborted)", never "did not recover" (see analyze.ts).
  */
 import { faultWindow } from '../../../analysis/fault-window.js';
-import { firstSustainedHealthy } from '../../../observe/recovery.js';
+import { endsHealthy } from '../../../observe/recovery.js';
 import { sleep } from '../../../util/sleep.js';
 import { recoveryScope, type RunContext } from '../run-context.js';
 import { healthInterval } from './observation.js';
@@ -38,7 +38,9 @@ export async function recovery(ctx: RunContext): Promise<void> {
   // Until the abort: the full deadline. After it: a short bounded look.
   const limit = () => (ctx.record.abortedT === undefined ? deadline : Math.min(deadline, Math.max(ctx.record.abortedT, window.end) + ABORTED_RECOVERY_WAIT_MS));
   while (ts.now() < limit()) {
-    const pending = scope.filter((s) => firstSustainedHealthy(ts.samples(`service:${s}`), window.end, sustained) === null);
+    // Ends healthy, not merely was healthy once: an outage after a healthy spell (a rollback's
+    // restart) is waited out, as the analysis counts recovery from the last failure.
+    const pending = scope.filter((s) => !endsHealthy(ts.samples(`service:${s}`), window.end, sustained));
     if (pending.length === 0) break;
     await sleep(Math.min(ctx.probeInterval, POLL_MS), ctx.signal.aborted ? undefined : ctx.signal);
   }
