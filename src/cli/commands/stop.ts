@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { STARTED_SERVICE_KIND } from '../../drivers/process/started-service.js';
@@ -32,13 +33,15 @@ or a ledger line cannot be read (the message says which).`,
       const dirs = await recoveryStateDirs(opts.stateDir, (s) => log(`${describeStatus(s)} — stopping and reverting`));
       const results: (EmergencyStopResult & { stateDir: string })[] = [];
       for (const stateDir of dirs) {
+        if (!existsSync(stateDir)) continue; // nothing ever ran here: create nothing
         const result = await emergencyStop({ stateDir, kinds: revertKinds, log, graceMs, by: `${safeUser()} (faultline stop)`, reason: opts.reason });
         results.push({ ...result, stateDir });
         const failed = result.failed.length + result.unknownKind.length;
         await appendAudit(stateDir, { event: 'stop', outcome: clean(result) ? 'ok' : 'revert-failed', detail: `reverted ${result.reverted.length} fault(s)${failed ? `, ${failed} failed` : ''}` }).catch(() => undefined);
         await unindexStateDirIfClean(stateDir).catch(() => undefined);
       }
-      if (opts.json) printJson(dirs.length === 1 ? results[0] : { stateDirs: results });
+      if (opts.json) printJson(results.length === 1 ? results[0] : { stateDirs: results });
+      else if (results.length === 0) process.stdout.write(`nothing to stop: no state directory at ${dirs.join(', ')}\n`);
       else for (const result of results) printResult(result);
       setExit(results.every(clean) ? 0 : 4);
     });
