@@ -9,11 +9,12 @@ import type { Journal } from '../../src/journal/types.js';
 import { ledgerPath, readLedger } from '../../src/safety/ledger.js';
 import { openFaults } from '../../src/safety/open-faults.js';
 import { freePort, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
+import { STARTUP_MS } from '../helpers/wait.js';
 import { httpOk, killHard, procState, startServer } from '../helpers/processes.js';
 
 // "Within seconds": the reaper and Ctrl-C act at once; the bound leaves room for a busy machine and
 // is far below the pause's minute.
-const PROMPT_MS = 10_000;
+const PROMPT_MS = 20_000;
 
 describe('crash safety of a pause fault', () => {
   let dir: string;
@@ -34,7 +35,7 @@ describe('crash safety of a pause fault', () => {
     );
     await writeFile(join(dir, 'pause.yaml'), 'title: pause api\nmethod:\n  - fault: pause\n    target: api\n    duration: 60s\n');
     env = { FAULTLINE_STATE_DIR: join(dir, '.state') };
-    await waitFor(() => httpOk(`http://127.0.0.1:${port}/`), { what: 'test server' });
+    await waitFor(() => httpOk(`http://127.0.0.1:${port}/`), { what: 'test server', timeoutMs: STARTUP_MS });
   });
   after(async () => {
     killHard(pid);
@@ -43,7 +44,7 @@ describe('crash safety of a pause fault', () => {
 
   test('kill -9 of faultline (with --no-reaper) leaves the process stopped until `faultline recover` continues it', async () => {
     const run = startCli(['run', 'pause.yaml', '-r', 'out1', '--no-reaper'], { cwd: dir, env });
-    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: 15_000 });
+    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: STARTUP_MS });
     run.child.kill('SIGKILL');
     const res = await run.done;
     assert.equal(res.signal, 'SIGKILL');
@@ -69,7 +70,7 @@ describe('crash safety of a pause fault', () => {
 
   test('kill -9 of faultline: the reaper continues the process within seconds, with nobody typing recover', async () => {
     const run = startCli(['run', 'pause.yaml', '-r', 'out4'], { cwd: dir, env });
-    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: 15_000 });
+    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: STARTUP_MS });
     run.child.kill('SIGKILL');
     const killedAt = Date.now();
     await run.done;
@@ -87,7 +88,7 @@ describe('crash safety of a pause fault', () => {
 
   test('Ctrl-C (SIGINT) reverts at once, writes the journal with status aborted, exits 3', async () => {
     const run = startCli(['run', 'pause.yaml', '-r', 'out2'], { cwd: dir, env });
-    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: 15_000 });
+    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: STARTUP_MS });
     const sent = Date.now();
     run.child.kill('SIGINT');
     await waitFor(() => procState(pid) !== 'T', { what: 'SIGCONT', timeoutMs: PROMPT_MS });
@@ -102,7 +103,7 @@ describe('crash safety of a pause fault', () => {
 
   test('`faultline stop` aborts a run in progress: reverted, status aborted, exit 3', async () => {
     const run = startCli(['run', 'pause.yaml', '-r', 'out3'], { cwd: dir, env });
-    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: 15_000 });
+    await waitFor(() => procState(pid) === 'T', { what: 'the process to be stopped', timeoutMs: STARTUP_MS });
     const stop = await runCli(['stop', '--reason', 'pager went off'], { cwd: dir, env });
     assert.equal(stop.code, 0, stop.stdout + stop.stderr);
     assert.match(stop.stdout, /stopped 1 run/);

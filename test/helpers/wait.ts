@@ -34,3 +34,10 @@ export async function waitFor<T>(check: () => T | Promise<T>, { what = 'a condit
 export function waitForOutput(output: () => string, pattern: RegExp, options: Omit<WaitOptions, 'what'> & { what?: string } = {}): Promise<RegExpMatchArray> {
   return waitFor(() => output().match(pattern), { what: options.what ?? `output matching ${pattern}`, ...options });
 }
+
+/**
+ * The give-up point for something a freshly started process must get to (node, tsx or the CLI
+ * starting, a server listening, a first fault injected): slow on a busy machine, and never what a
+ * test measures.
+ */
+export const STARTUP_MS = 60_000;
