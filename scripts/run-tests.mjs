@@ -12,7 +12,7 @@
 // CPU on a small machine. test/system runs one file at a time (it shares docker, netns, nftables).
 //
 // Environment: FAULTLINE_TEST_CONCURRENCY (files at once), FAULTLINE_TEST_HEAVY (heavy files at
-// once), FAULTLINE_TEST_FILE_TIMEOUT (ms before a file is killed as hung; default 15 min).
+// once), FAULTLINE_TEST_FILE_TIMEOUT (ms before a file is killed as hung; default 30 min).
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -71,7 +71,7 @@ const cores = availableParallelism();
 // On 2 cores: 6 files at once, 4 of them heavy (a heavy file keeps about a quarter of a core busy).
 const concurrency = systemOnly ? 1 : envInt('FAULTLINE_TEST_CONCURRENCY', Math.max(4, cores * 3));
 const heavyLimit = systemOnly ? 1 : Math.min(concurrency, envInt('FAULTLINE_TEST_HEAVY', Math.max(3, cores * 2)));
-const fileTimeoutMs = envInt('FAULTLINE_TEST_FILE_TIMEOUT', 15 * 60_000);
+const fileTimeoutMs = envInt('FAULTLINE_TEST_FILE_TIMEOUT', 30 * 60_000);
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -99,7 +99,7 @@ function runFile(file) {
       // eslint-disable-next-line no-control-regex
       const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
       const count = (what) => Number(plain.match(new RegExp(`^ℹ ${what} (\\d+)$`, 'm'))?.[1] ?? 0);
-      if (timedOut) output += `\n${file}: killed after ${seconds(fileTimeoutMs)} (FAULTLINE_TEST_FILE_TIMEOUT): a test hung\n`;
+      if (timedOut) output += `\n${file}: killed after ${seconds(fileTimeoutMs)} (FAULTLINE_TEST_FILE_TIMEOUT): a test hung, or the machine is very busy\n`;
       resolve({ file, ms, ok: code === 0 && !timedOut, code, signal, output, tests: count('tests'), pass: count('pass'), fail: count('fail'), skipped: count('skipped') + count('todo') + count('cancelled') });
     });
   });
