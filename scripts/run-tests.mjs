@@ -1,8 +1,22 @@
-// Runs node's test runner over test files found by suffix (Node 20's --test takes no globs).
+// Runs the test files found by suffix (Node 20's --test takes no globs), several at once.
 // Usage: node scripts/run-tests.mjs [dir or file ...]   (default: src test, excluding test/system)
+//
+// Each file runs in its own node process (`node --import tsx <file>`: node:test runs it and exits
+// non-zero on a failure). Its output is printed whole when it ends, so parallel files never
+// interleave; a summary with the slowest files closes the run.
+//
+// Scheduling: most files wait on real processes, timers and sockets rather than use the CPU, so
+// more files run at once than there are cores. The heavy real-process suites (the demo shop,
+// the catalog, the CLI end to end) start first — the longest first, so none is left running alone
+// at the end — and at most HEAVY of them run at once, so they do not starve each other of the
+// CPU on a small machine. test/system runs one file at a time (it shares docker, netns, nftables).
+//
+// Environment: FAULTLINE_TEST_CONCURRENCY (files at once), FAULTLINE_TEST_HEAVY (heavy files at
+// once), FAULTLINE_TEST_FILE_TIMEOUT (ms before a file is killed as hung; default 30 min).
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join, sep } from 'node:path';
 
 const args = process.argv.slice(2);
 const roots = args.length > 0 ? args : ['src', 'test'];
@@ -23,6 +37,115 @@ if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
   process.exit(1);
 }
-const concurrency = roots.some((r) => r.startsWith(join('test', 'system'))) ? '1' : '2';
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
-process.exit(res.status ?? 1);
+
+// The heavy suites, heaviest first (minutes each on 2 cores): what starts first and is rationed.
+const HEAVY = [
+  'test/catalog/runs-',
+  'test/demo/suite-cli-',
+  'test/demo/demo-command',
+  'test/e2e/',
+  'test/system/',
+  'test/demo/shop',
+  'test/load/',
+  'test/proxy/',
+  'test/experiment/',
+  'test/drivers/proxy/',
+].map((p) => p.split('/').join(sep));
+const heavyRank = (f) => {
+  const i = HEAVY.findIndex((p) => f.startsWith(p));
+  return i === -1 ? HEAVY.length : i;
+};
+const isHeavy = (f) => heavyRank(f) < HEAVY.length;
+// Heavy first by rank, then larger files first (a rough measure of how long a file runs).
+const queue = files
+  .map((f) => ({ file: f, rank: heavyRank(f), size: statSync(f).size }))
+  .sort((a, b) => a.rank - b.rank || b.size - a.size)
+  .map((x) => x.file);
+
+const envInt = (name, fallback) => {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+};
+const systemOnly = files.every((f) => f.startsWith(join('test', 'system')));
+const cores = availableParallelism();
+// On 2 cores: 6 files at once, 4 of them heavy (a heavy file keeps about a quarter of a core busy).
+const concurrency = systemOnly ? 1 : envInt('FAULTLINE_TEST_CONCURRENCY', Math.max(4, cores * 3));
+const heavyLimit = systemOnly ? 1 : Math.min(concurrency, envInt('FAULTLINE_TEST_HEAVY', Math.max(3, cores * 2)));
+const fileTimeoutMs = envInt('FAULTLINE_TEST_FILE_TIMEOUT', 30 * 60_000);
+
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
+
+/** Run one file; resolve with its result once it has exited. */
+function runFile(file) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test-reporter=spec', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...(color ? { FORCE_COLOR: '1' } : {}) },
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, fileTimeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const ms = performance.now() - started;
+      // eslint-disable-next-line no-control-regex
+      const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+      const count = (what) => Number(plain.match(new RegExp(`^ℹ ${what} (\\d+)$`, 'm'))?.[1] ?? 0);
+      if (timedOut) output += `\n${file}: killed after ${seconds(fileTimeoutMs)} (FAULTLINE_TEST_FILE_TIMEOUT): a test hung, or the machine is very busy\n`;
+      resolve({ file, ms, ok: code === 0 && !timedOut, code, signal, output, tests: count('tests'), pass: count('pass'), fail: count('fail'), skipped: count('skipped') + count('todo') + count('cancelled') });
+    });
+  });
+}
+
+const wallStart = performance.now();
+const results = [];
+let running = 0;
+let heavyRunning = 0;
+console.log(`${files.length} test files, up to ${concurrency} at once (${heavyLimit} of the heavy suites) on ${cores} cores`);
+
+await new Promise((resolveAll) => {
+  const pending = [...queue];
+  const startMore = () => {
+    while (running < concurrency && pending.length > 0) {
+      // The next heavy file if one may start, else the next light one.
+      const index = pending.findIndex((f) => !isHeavy(f) || heavyRunning < heavyLimit);
+      if (index === -1) break;
+      const [file] = pending.splice(index, 1);
+      const heavy = isHeavy(file);
+      running++;
+      if (heavy) heavyRunning++;
+      void runFile(file).then((r) => {
+        running--;
+        if (heavy) heavyRunning--;
+        results.push(r);
+        const mark = r.ok ? paint('32', '✔') : paint('31', '✖');
+        process.stdout.write(`\n${paint('1', `${mark} ${r.file}`)} ${paint('2', `(${seconds(r.ms)}, ${results.length}/${files.length})`)}\n${r.output.trimEnd()}\n`);
+        if (pending.length === 0 && running === 0) resolveAll();
+        else startMore();
+      });
+    }
+  };
+  startMore();
+});
+
+const wall = performance.now() - wallStart;
+const failed = results.filter((r) => !r.ok);
+const sum = (k) => results.reduce((n, r) => n + r[k], 0);
+const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 10);
+console.log(`\n${paint('1', 'Summary')}`);
+console.log(`  ${results.length} files · ${sum('tests')} tests · ${sum('pass')} passed · ${sum('fail')} failed · ${sum('skipped')} skipped/cancelled · ${seconds(wall)} wall, ${seconds(sum('ms'))} of file time`);
+console.log('  slowest files:');
+for (const r of slowest) console.log(`    ${seconds(r.ms).padStart(7)}  ${r.file}`);
+if (failed.length > 0) {
+  console.log(paint('31', `  ${failed.length} file(s) failed:`));
+  for (const r of failed) console.log(paint('31', `    ${r.file} (${r.signal ? `killed by ${r.signal}` : `exit ${r.code}`})`));
+  process.exit(1);
+}

@@ -24,7 +24,17 @@ export interface WatchOptions {
   cwd?: string;
   /** ms, when the call has no timeout of its own. */
   defaultTimeout: number;
+  /** The schedule's clock (default: performance.now and timers); tests pass a virtual one. */
+  clock?: WatchClock;
 }
+
+/** What the schedule reads and waits on. `sleep` resolves after ms, or at once on abort; never rejects. */
+export interface WatchClock {
+  now(): number;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+const realClock: WatchClock = { now: () => performance.now(), sleep };
 
 export interface Watcher {
   /** Stops probing and resolves once the probe in flight has ended (it is aborted, not awaited in full). */
@@ -49,9 +59,10 @@ export function watch(options: WatchOptions): Watcher {
 
 async function loop(o: WatchOptions, signal: AbortSignal): Promise<void> {
   const probeOptions = { signal, cwd: o.cwd, defaultTimeout: o.defaultTimeout };
-  let next = performance.now();
+  const clock = o.clock ?? realClock;
+  let next = clock.now();
   while (!signal.aborted) {
-    const startMono = performance.now();
+    const startMono = clock.now();
     const result = await runProbe(o.call, probeOptions);
     if (signal.aborted) return;
     const verdict = evaluate(o.call, result, o.expect);
@@ -59,9 +70,9 @@ async function loop(o: WatchOptions, signal: AbortSignal): Promise<void> {
     if (result.error !== undefined) sample.error = result.error;
     o.timeSeries.record(sample);
     next += o.interval;
-    const now = performance.now();
+    const now = clock.now();
     if (next < now) next = now; // Overran: start right away, without catching up on missed slots.
-    else await sleep(next - now, signal);
+    else await clock.sleep(next - now, signal);
   }
 }
 

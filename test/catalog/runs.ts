@@ -12,23 +12,24 @@ import type { ShopMode } from '../../src/demo/shop/topology.js';
 import type { Journal } from '../../src/journal/types.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { freeBasePort } from '../demo/helpers.js';
+import { inShard, shardLabel, type Shard } from '../helpers/shard.js';
 import { CASES, type CatalogCase } from './cases.js';
 
 const EXIT = { held: 0, deviated: 1, aborted: 3 } as const;
 const isRoot = process.getuid?.() === 0;
 
-export function describeCatalogRuns(mode: ShopMode, pick: (c: CatalogCase) => boolean = () => true): void {
+export function describeCatalogRuns(mode: ShopMode, pick: (c: CatalogCase) => boolean = () => true, shard?: Shard): void {
   const cleanups: (() => Promise<void>)[] = [];
   after(() => Promise.all(cleanups.map((c) => c())));
 
-  describe(`catalog experiments against the ${mode} demo shop, with the real CLI`, async () => {
+  describe(`catalog experiments against the ${mode} demo shop, with the real CLI${shardLabel(shard)}`, async () => {
     const dir = await tempDir(`faultline-catalog-${mode}-`);
     const state = await tempDir();
     cleanups.push(dir.cleanup, state.cleanup);
     const basePort = await freeBasePort();
     await writeShopFiles(dir.path, { mode, basePort, dataDir: join(dir.path, 'data'), runtime: 'compiled', set: 'quick' });
 
-    for (const c of CASES.filter(pick)) {
+    for (const c of inShard(CASES.filter(pick), shard)) {
       const expected = c.expected[mode];
       const skip = c.root && !isRoot ? 'needs root (the linux driver\'s stress faults run inside the target\'s cgroups)' : false;
       test(`catalog:${c.name}${c.variant ? ` (${c.variant})` : ''}: ${expected}${c.note?.[mode] ? ` (${c.note[mode]})` : ''}`, { skip }, async () => {

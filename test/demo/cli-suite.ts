@@ -12,13 +12,14 @@ import { writeShopFiles } from '../../src/demo/files.js';
 import type { ShopMode } from '../../src/demo/shop/topology.js';
 import type { Journal } from '../../src/journal/types.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { inShard, shardLabel, type Shard } from '../helpers/shard.js';
 import { freeBasePort } from './helpers.js';
 
-export function describeSuiteRuns(mode: ShopMode): void {
+export function describeSuiteRuns(mode: ShopMode, shard?: Shard): void {
   const cleanups: (() => Promise<void>)[] = [];
   after(() => Promise.all(cleanups.map((c) => c())));
 
-  describe(`the resilience suite against the ${mode} build, with the real CLI`, async () => {
+  describe(`the resilience suite against the ${mode} build, with the real CLI${shardLabel(shard)}`, async () => {
     const dir = await tempDir(`faultline-suite-${mode}-`);
     const state = await tempDir();
     cleanups.push(dir.cleanup, state.cleanup);
@@ -26,7 +27,7 @@ export function describeSuiteRuns(mode: ShopMode): void {
     // Compiled services: what an installed package runs (npm test builds first).
     const files = await writeShopFiles(dir.path, { mode, basePort, dataDir: join(dir.path, 'data'), runtime: 'compiled', set: 'all' });
 
-    for (const { entry, file } of files.experiments) {
+    for (const { entry, file } of inShard(files.experiments, shard)) {
       const expected = entry.expected[mode];
       test(`${entry.name}: ${expected} (${entry.shows})`, async () => {
         const out = join(dir.path, `out-${entry.name}`);

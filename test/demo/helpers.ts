@@ -4,13 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessSupervisor } from '../../src/drivers/process/supervisor.js';
 import { systemSchema } from '../../src/experiment/schema/system.js';
-import { freeBasePort as freeSpan } from '../../src/demo/shop/free-ports.js';
 import { shopSystem, shopUrl, type ShopRuntime } from '../../src/demo/shop/system.js';
 import { SHOP_SERVICES, type ShopMode, type ShopService } from '../../src/demo/shop/topology.js';
+import { reservePortSpan } from '../helpers/port-spans.js';
 
-/** A random free span (not the default one, which a developer's shop may be using). */
+/**
+ * A free span (not the default one, which a developer's shop may be using), reserved for this test
+ * process: files that run at the same time never get the same one.
+ */
 export function freeBasePort(): Promise<number> {
-  return freeSpan(null);
+  return reservePortSpan();
 }
 
 export interface RunningShop {

@@ -9,6 +9,9 @@ import { waitFor } from '../helpers/cli.js';
 
 /** Longer than the catalog's freshness window (1 s): the next read goes to the store. */
 const PAST_FRESH_MS = 1200;
+// "Fast" answers: well under a request's 5 s give-up (what a hang would take), with room for a
+// busy machine above the shop's own 250 ms attempts.
+const FAST_MS = 3000;
 
 describe('resilient build', () => {
   let shop: RunningShop;
@@ -74,7 +77,7 @@ describe('resilient build', () => {
         const write = await shopRequest(`${g}/api/cart/bea/items`, { method: 'POST', body: { productId: 'p3', qty: 1 } });
         assert.equal(write.status, 503, JSON.stringify(write.body));
         assert.equal(write.headers.get('retry-after'), '1');
-        assert.ok(write.ms < 1000, `a failing write answers fast (${write.ms}ms)`);
+        assert.ok(write.ms < FAST_MS, `a failing write answers fast (${write.ms}ms)`);
       }
       const catalog = await metricsOf(shop, 'catalog');
       assert.equal(metricValue(catalog, 'shop_breaker_state', { dependency: 'store' }), 1, 'the breaker to the store is open');
@@ -130,7 +133,7 @@ describe('resilient build', () => {
       const first = await shopRequest(`${g}/api/checkout/dan`, { method: 'POST', body: { items: [{ productId: 'p6', qty: 1 }] } });
       assert.equal(first.status, 202, JSON.stringify(first.body));
       assert.equal((first.body.order as { status: string }).status, 'payment-pending');
-      assert.ok(first.ms < 1500, `degraded within the payments timeout and one retry (${first.ms}ms)`);
+      assert.ok(first.ms < FAST_MS, `degraded within the payments timeouts and retries (${first.ms}ms)`);
       orderId = (first.body.order as { id: string }).id;
       const more = await Promise.all([1, 2, 3].map(() => shopRequest(`${g}/api/checkout/dan`, { method: 'POST', body: { items: [{ productId: 'p6', qty: 1 }] } })));
       assert.deepEqual(

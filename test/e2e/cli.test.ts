@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, repoRoot, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
 import { httpOk, isAlive, killHard, startServer } from '../helpers/processes.js';
+import { STARTUP_MS } from '../helpers/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 after(() => Promise.all(cleanups.map((c) => c())));
@@ -119,7 +120,7 @@ describe('faultline up, health, kill, restart, pause, random, down', () => {
 `,
     );
     up = startCli(['up'], { cwd: dir, env });
-    await waitFor(() => httpOk(`http://127.0.0.1:${port}/`), { what: 'faultline up to start api', timeoutMs: 15_000 });
+    await waitFor(() => httpOk(`http://127.0.0.1:${port}/`), { what: 'faultline up to start api', timeoutMs: STARTUP_MS });
   });
   after(async () => {
     up.child.kill('SIGKILL');

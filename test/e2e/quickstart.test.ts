@@ -31,8 +31,9 @@ test('quickstart: kill-api.yaml starts api, kills it, sees it come back, writes 
   const api = journal.recovery.find((r) => r.service === 'api')!;
   assert.equal(api.impacted, true);
   assert.equal(api.restarts, 1);
-  // Restart delay 1s + the server's 300ms warm-up: recovery takes at least that, and well under 5s.
-  assert.ok(api.timeToRecoverMs! >= 1300 && api.timeToRecoverMs! < 5000, `timeToRecoverMs ${api.timeToRecoverMs}`);
+  // Restart delay 1s + the server's 300ms warm-up: recovery takes at least that, and seconds at most
+  // (room for a busy machine: the experiment's own `within` is what decides `met`).
+  assert.ok(api.timeToRecoverMs! >= 1300 && api.timeToRecoverMs! < 10_000, `timeToRecoverMs ${api.timeToRecoverMs}`);
   assert.equal(api.met, true);
   assert.ok(journal.verdicts.every((v) => v.ok));
   // Before the method: the hypothesis probe, and the health of every service in scope.
@@ -61,6 +62,6 @@ test('quickstart: the TypeScript experiment (defineExperiment) runs through the 
   const api = journal.recovery[0]!;
   assert.equal(api.impacted, true);
   assert.ok(api.timeToImpactMs! < 2000, 'impact is seen while paused');
-  assert.ok(api.timeToRecoverMs! < 2000);
+  assert.ok(api.timeToRecoverMs! < 5000, `back ${api.timeToRecoverMs}ms after the pause ended`);
   assert.equal(api.restarts, 0);
 });

@@ -50,7 +50,10 @@ recovery: { within: 10s, sustained: 2 }
     const realMs = readies[1]![1] - Date.parse(kill.injectedAt);
     const measured = journal.recovery[0]!.timeToRecoverMs!;
     assert.ok(realMs >= 1100, `real restart + readiness ${realMs}ms (delay 400 + warm-up 700)`);
-    assert.ok(Math.abs(measured - realMs) <= intervalMs * 1.1, `measured ${measured}ms vs real ${realMs}ms (interval ${intervalMs}ms)`);
+    // One probe interval + 10% on an idle machine (docs/measurement.md); a busy one adds late
+    // timers and slow probes on top, which this test allows for rather than fail on.
+    const LOAD_SLACK_MS = 250;
+    assert.ok(Math.abs(measured - realMs) <= intervalMs * 1.1 + LOAD_SLACK_MS, `measured ${measured}ms vs real ${realMs}ms (interval ${intervalMs}ms)`);
     assert.equal(journal.probeIntervalMs, intervalMs);
   });
 }

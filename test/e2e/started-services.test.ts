@@ -9,6 +9,7 @@ import { ledgerPath, readLedger } from '../../src/safety/ledger.js';
 import { openFaults } from '../../src/safety/open-faults.js';
 import { freePort, repoRoot, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
 import { httpOk } from '../helpers/processes.js';
+import { STARTUP_MS } from '../helpers/wait.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -43,16 +44,16 @@ test('a run that ends normally stops its services and leaves nothing open', asyn
   assert.deepEqual(await openIn(env.FAULTLINE_STATE_DIR), []);
 });
 
-test('SIGKILL of the run: the reaper stops the services it started within 5 s', async () => {
+test('SIGKILL of the run: the reaper stops the services it started within seconds', async () => {
   const env = { FAULTLINE_STATE_DIR: join(dir, '.state-reaper') };
   const run = startCli(['run', 'hold.yaml', '-r', 'out-reaper'], { cwd: dir, env });
-  await waitFor(allUp, { what: 'both services to start' });
+  await waitFor(allUp, { what: 'both services to start', timeoutMs: STARTUP_MS });
   const open = await openIn(env.FAULTLINE_STATE_DIR);
   assert.deepEqual(open.map((f) => [f.kind, f.service]).sort(), [['started-service', 'a'], ['started-service', 'b']]);
   run.child.kill('SIGKILL');
   await run.done;
-  await waitFor(allDown, { what: 'both services to be stopped by the reaper', timeoutMs: 5000 });
-  await waitFor(async () => (await openIn(env.FAULTLINE_STATE_DIR)).length === 0, { what: 'the ledger to show nothing open', timeoutMs: 5000 });
+  await waitFor(allDown, { what: 'both services to be stopped by the reaper', timeoutMs: 10_000 });
+  await waitFor(async () => (await openIn(env.FAULTLINE_STATE_DIR)).length === 0, { what: 'the ledger to show nothing open', timeoutMs: 10_000 });
   const recover = await runCli(['recover'], { cwd: dir, env });
   assert.match(recover.stdout, /nothing to recover/);
 });
@@ -60,7 +61,7 @@ test('SIGKILL of the run: the reaper stops the services it started within 5 s', 
 test('SIGKILL with --no-reaper: the services run on until `faultline recover` stops them', async () => {
   const env = { FAULTLINE_STATE_DIR: join(dir, '.state-manual') };
   const run = startCli(['run', 'hold.yaml', '-r', 'out-manual', '--no-reaper'], { cwd: dir, env });
-  await waitFor(allUp, { what: 'both services to start' });
+  await waitFor(allUp, { what: 'both services to start', timeoutMs: STARTUP_MS });
   run.child.kill('SIGKILL');
   await run.done;
   await new Promise((r) => setTimeout(r, 1000));

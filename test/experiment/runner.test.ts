@@ -57,8 +57,10 @@ recovery: { within: 3s, sustained: 2 }
     assert.equal(j.faults.length, 2);
     assert.ok(j.faults.every((f) => f.status === 'reverted'));
     const [fa, fb] = [j.faults.find((f) => f.service === 'a')!, j.faults.find((f) => f.service === 'b')!];
-    assert.ok(Math.abs(fa.injectedT - fb.injectedT) < 100, 'injected together');
-    assert.ok(fa.revertedT! - fa.injectedT >= 600 && fb.revertedT! - fb.injectedT < 550);
+    // Together, each for its own duration: in sequence, b would start only after a's 600ms.
+    assert.ok(Math.abs(fa.injectedT - fb.injectedT) < 500, `injected together (${fa.injectedT}, ${fb.injectedT})`);
+    const [heldA, heldB] = [fa.revertedT! - fa.injectedT, fb.revertedT! - fb.injectedT];
+    assert.ok(heldA >= 600 && heldB >= 300 && heldB < heldA, `held a ${heldA}ms, b ${heldB}ms`);
     const throughout = j.verdicts.find((v) => v.kind === 'throughout')!;
     assert.equal(throughout.ok, false);
     assert.match(throughout.observed, /probes failed during the method and recovery/);
@@ -142,12 +144,12 @@ method:
       `title: abort\nmethod:\n  - { fault: pause, target: a, duration: 30s }\nrollbacks:\n  - command: "echo done > ${marker}"\n`,
       { signal: controller.signal, reporters: [reporter] },
     );
-    assert.ok(Date.now() - started < 10_000);
+    assert.ok(Date.now() - started < 15_000, 'long before the 30 s fault would end');
     assert.equal(j.status, 'aborted');
     assert.equal(j.exitCode, 3);
     assert.deepEqual(j.reasons, ['test abort']);
     assert.equal(j.faults[0]!.status, 'reverted');
-    assert.ok(j.faults[0]!.revertedT! - j.faults[0]!.injectedT < 1000);
+    assert.ok(j.faults[0]!.revertedT! - j.faults[0]!.injectedT < 5000, 'reverted at the abort, not at the end of its 30 s');
     assert.equal((await readFile(marker, 'utf8')).trim(), 'done');
   });
 

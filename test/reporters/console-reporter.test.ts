@@ -7,6 +7,7 @@ import type { FaultRecord, LoadBucket } from '../../src/journal/types.js';
 import { ConsoleReporter } from '../../src/reporters/console-reporter.js';
 import { analyzeJournal } from '../../src/analysis/index.js';
 import { fault, journalFrom, samplesFrom } from '../analysis/journal-builder.js';
+import { waitFor } from '../helpers/wait.js';
 
 class Capture extends Writable {
   text = '';
@@ -45,7 +46,7 @@ test('on a terminal: a status line with phase, active faults, probe states and l
   for (const s of samplesFrom('service:api', 'ox', 100, 100)) r.onSample(s);
   for (const s of samplesFrom('service:db', 'o', 100, 100)) r.onSample(s);
   r.onLoadBucket(bucket(1000, 480, 12));
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  await waitFor(() => out.text.includes('load 480 req/s'), { what: 'the status line to be drawn' });
   const status = out.text.split('\r\x1b[2K').at(-1)!;
   assert.equal(status, 'method · faults: pause api · api ✗ db ✓ · load 480 req/s, 2.5% errors, p99 41ms');
   r.onLog('a log line');

@@ -42,7 +42,8 @@ describe('the run', () => {
     // order is only as fine as that, so only who failed, and why, is certain.
     assert.deepEqual(c!.steps.map((s) => s.service).sort(), ['billing', 'cart', 'gateway', 'store']);
     assert.deepEqual(c!.steps.filter((s) => s.root).map((s) => s.service), ['store']);
-    assert.ok(c!.steps.every((s) => s.offsetMs <= 1000), JSON.stringify(c!.steps));
+    // Close together (within 1 s on an idle machine; room here for probes a busy machine delays).
+    assert.ok(c!.steps.every((s) => s.offsetMs <= 3000), JSON.stringify(c!.steps));
     assert.deepEqual(c!.unexplained, ['billing']);
     assert.deepEqual(c!.contained, ['audit']);
     assert.ok(journal.analysis!.services.filter((s) => s.impacted).every((s) => s.timeToRecoverMs !== null));

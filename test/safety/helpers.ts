@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { waitFor } from '../helpers/wait.js';
 import type { FaultKind, FaultTarget } from '../../src/faults/types.js';
 
 export async function tempDir(prefix = 'faultline-safety-'): Promise<string> {
@@ -102,12 +103,8 @@ export function killQuietly(child: ChildProcess | undefined): void {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-export async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export async function until(check: () => boolean, timeoutMs = 10_000, what = 'a condition'): Promise<void> {
+  await waitFor(check, { what, timeoutMs, intervalMs: 20 });
 }
 
 export const silent = (): void => {};

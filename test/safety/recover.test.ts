@@ -199,14 +199,14 @@ describe('recoverOpenFaults', () => {
     await sigstopKind.inject(target, {}, ctx);
     await ledger.applied({ runId: 'r1', faultId: 'freeze', details: { pid } });
     await ledger.close(); // the run "crashes" here: no revert
-    await until(() => processState(pid) === 'T');
+    await until(() => processState(pid) === 'T', undefined, 'the process to be stopped');
 
     const result = await recoverOpenFaults({ stateDir, kinds: { sigstop: sigstopKind }, by: 'recover', log: () => {} });
     assert.deepEqual(
       result.reverted.map((f) => f.revertInfo),
       [{ pid }],
     );
-    await until(() => processState(pid) !== 'T');
+    await until(() => processState(pid) !== 'T', undefined, 'the process to be continued');
     assert.notEqual(processState(pid), 'T');
   });
 });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { commandArgs, describeCommand, execShellCommand } from '../../../src/drivers/process/command.js';
+import { HANG_GUARD_MS } from './helpers.js';
 
-describe('command', { timeout: 10_000 }, () => {
+describe('command', { timeout: HANG_GUARD_MS }, () => {
   it('execs simple shell commands so the pid is the program', () => {
     assert.equal(execShellCommand('node server.js --port 0'), 'exec node server.js --port 0');
     assert.equal(execShellCommand('PORT=1 NAME="a b" node s.js'), 'PORT=1 NAME="a b" exec node s.js');

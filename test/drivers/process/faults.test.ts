@@ -9,7 +9,7 @@ import { processFaults, killFault, pauseFault, restartFault } from '../../../src
 import { isAlive, processState, readCmdline, readCwd, readEnviron, readStartTicks } from '../../../src/util/proc.js';
 import type { ProcessTarget } from '../../../src/drivers/process/types.js';
 import type { RevertInfo } from '../../../src/faults/types.js';
-import { Pids, ctx, fixture, spawnSleeper, tempDir, waitUntil } from './helpers.js';
+import { HANG_GUARD_MS, Pids, ctx, fixture, spawnSleeper, tempDir, waitUntil } from './helpers.js';
 
 const pids = new Pids();
 const tmp = tempDir();
@@ -22,7 +22,7 @@ function targetOf(pid: number): ProcessTarget {
   return { service: 'svc', label: `svc (pid ${pid})`, pid, startTicks: readStartTicks(pid)! };
 }
 
-describe('process faults', { timeout: 10_000 }, () => {
+describe('process faults', { timeout: HANG_GUARD_MS }, () => {
   it('registers kill, pause and restart for the process driver', () => {
     assert.deepEqual(Object.keys(processFaults), ['kill', 'pause', 'restart']);
     for (const [name, kind] of Object.entries(processFaults)) assert.deepEqual([kind.name, kind.driver], [name, 'process']);

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../../helpers/wait.js';
 import type { FaultContext } from '../../../src/faults/types.js';
 import type { ProcessSpec } from '../../../src/drivers/process/types.js';
 
@@ -43,12 +43,11 @@ export async function spawnSleeper(pids: Pids, marker: string, options: SpawnOpt
   return child;
 }
 
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+/** A suite's time limit: only a guard against a hang, far above what a busy machine takes. */
+export const HANG_GUARD_MS = 120_000;
+
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  await waitFor(check, { what, timeoutMs, intervalMs: 20 });
 }
 
 export function readNumber(file: string): number | undefined {

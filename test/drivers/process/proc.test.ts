@@ -15,7 +15,7 @@ import {
   sameProcess,
   selfAndAncestors,
 } from '../../../src/util/proc.js';
-import { Pids, fixture, spawnSleeper, tempDir, waitUntil } from './helpers.js';
+import { HANG_GUARD_MS, Pids, fixture, spawnSleeper, tempDir, waitUntil } from './helpers.js';
 
 const pids = new Pids();
 const tmp = tempDir();
@@ -24,7 +24,7 @@ after(() => {
   tmp.remove();
 });
 
-describe('proc', { timeout: 10_000 }, () => {
+describe('proc', { timeout: HANG_GUARD_MS }, () => {
   it('reads start ticks that identify a process', () => {
     const ticks = readStartTicks(process.pid);
     assert.equal(typeof ticks, 'number');

@@ -6,7 +6,7 @@ import { isTargetError } from '../../../src/errors/index.js';
 import { readStartTicks } from '../../../src/util/proc.js';
 import { resolveProcessTargets } from '../../../src/drivers/process/target.js';
 import type { ProcessController } from '../../../src/drivers/process/types.js';
-import { Pids, spawnSleeper, spec, tempDir } from './helpers.js';
+import { HANG_GUARD_MS, Pids, spawnSleeper, spec, tempDir } from './helpers.js';
 
 const pids = new Pids();
 const tmp = tempDir();
@@ -18,7 +18,7 @@ after(() => {
 const base = { baseDir: tmp.dir };
 const targetError = (pattern: RegExp) => (err: Error) => isTargetError(err) && pattern.test(err.message);
 
-describe('resolveProcessTargets', { timeout: 10_000 }, () => {
+describe('resolveProcessTargets', { timeout: HANG_GUARD_MS }, () => {
   it('resolves a supervised service to its current process, with its controller', async () => {
     const controller: ProcessController = { restart: async () => ({ pid: 1 }) };
     const supervisor = { current: (s: string) => (s === 'api' ? { pid: 4242, startTicks: 7 } : undefined) };

@@ -10,7 +10,7 @@ import { resolveProcessTargets } from '../../../src/drivers/process/target.js';
 import { UpClient } from '../../../src/drivers/process/up-client.js';
 import { startUpServer, type UpServer } from '../../../src/drivers/process/up-server.js';
 import { readUpState, upStatePath } from '../../../src/drivers/process/up-state.js';
-import { ctx, fixture, node, spec, tempDir } from './helpers.js';
+import { HANG_GUARD_MS, ctx, fixture, node, spec, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 const stateDir = join(tmp.dir, '.faultline');
@@ -22,7 +22,7 @@ after(async () => {
   tmp.remove();
 });
 
-describe('faultline up control server', { timeout: 10_000 }, () => {
+describe('faultline up control server', { timeout: HANG_GUARD_MS }, () => {
   it('publishes up.json and answers a client', async () => {
     const started = await supervisor.start('api', spec([node, fixture('sleeper.mjs')]), { baseDir: tmp.dir, logDir: join(stateDir, 'logs') });
     server = await startUpServer({ supervisor, stateDir });
