@@ -147,5 +147,7 @@ for (const r of slowest) console.log(`    ${seconds(r.ms).padStart(7)}  ${r.file
 if (failed.length > 0) {
   console.log(paint('31', `  ${failed.length} file(s) failed:`));
   for (const r of failed) console.log(paint('31', `    ${r.file} (${r.signal ? `killed by ${r.signal}` : `exit ${r.code}`})`));
-  process.exit(1);
 }
+// The closing line, plain, for CI and for scripts/ci/test-summary.mjs: the totals of every file.
+console.log(`${sum('pass')} passed, ${sum('fail') + failed.filter((r) => r.fail === 0).length} failed, ${sum('skipped')} skipped`);
+if (failed.length > 0) process.exit(1);

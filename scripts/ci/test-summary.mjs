@@ -10,8 +10,11 @@ if (!file) {
   process.exit(2);
 }
 
-/** The runner's final counts (the last summary in the log), or undefined when there is none. */
+/** The runner's final counts, or undefined when there are none: scripts/run-tests.mjs's closing line
+ * (`N passed, N failed, N skipped`, the totals of every file), else node's own last summary. */
 function summaryOf(text) {
+  const closing = [...text.matchAll(/^(\d+) passed, (\d+) failed, (\d+) skipped$/gm)].at(-1);
+  if (closing) return { tests: Number(closing[1]) + Number(closing[2]) + Number(closing[3]), pass: Number(closing[1]), fail: Number(closing[2]), skipped: Number(closing[3]) };
   const counts = {};
   for (const line of text.split('\n')) {
     const m = /^(?:# |ℹ )(tests|suites|pass|fail|cancelled|skipped|todo) (\d+)\s*$/.exec(line);

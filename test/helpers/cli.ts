@@ -1,5 +1,6 @@
 /** Runs the real, built CLI (bin/faultline.js) as a child process, the way users and CI do. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const bin = join(repoRoot, 'bin', 'faultline.js');
+/** The per-user index of state directories (under $XDG_STATE_HOME) of the CLIs a test file starts: its own, never the user's. */
+const testStateHome = mkdtempSync(join(tmpdir(), 'faultline-test-xdg-'));
 
 export interface CliResult {
   code: number | null;
@@ -26,7 +29,7 @@ export interface CliOptions {
 export function startCli(args: string[], options: CliOptions): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: testStateHome, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
