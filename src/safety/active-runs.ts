@@ -6,7 +6,8 @@
  * An emergency stop first writes `<runId>.stop`, then sends SIGTERM, so the run can tell a stop
  * request from any other SIGTERM and report who asked and why.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { readOptional } from '../util/read-optional.js';
 import { join } from 'node:path';
 import { UsageError } from '../errors/index.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -128,15 +129,6 @@ function runFile(stateDir: string, runId: string, ext: 'json' | 'stop'): string 
     throw new UsageError(`invalid run id ${JSON.stringify(runId)}: expected letters, digits, ".", "_" or "-"`);
   }
   return join(runsDir(stateDir), `${runId}.${ext}`);
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }
 
 function parseRun(text: string | undefined): RegisteredRun | undefined {

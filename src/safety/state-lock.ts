@@ -17,7 +17,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, open, rename, rm, stat } from 'node:fs/promises';
+import { readOptional } from '../util/read-optional.js';
 import { join } from 'node:path';
 import { FaultlineError } from '../errors/index.js';
 import { ensureStateDir } from './state-dir.js';
@@ -167,15 +168,6 @@ function parseHolder(text: string | undefined): LockHolder | undefined {
     return value as LockHolder;
   } catch {
     return undefined;
-  }
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
   }
 }
 

@@ -81,21 +81,25 @@ export async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
-/** Starts test/safety/fixtures/fake-run.ts and resolves once it has registered and applied its fault. */
-export async function startFakeRun(args: { stateDir: string; runId: string; mode: 'cooperative' | 'stubborn'; outFile: string; markerFile?: string }): Promise<ChildProcess> {
-  const script = fileURLToPath(new URL('./fixtures/fake-run.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, args.stateDir, args.runId, args.mode, args.outFile, args.markerFile ?? '-'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** Starts a fixture of test/safety/fixtures with tsx and resolves once it printed `line` (its stdin is a pipe). */
+export async function startFixture(name: string, args: string[], line: string): Promise<{ child: ChildProcess; output: () => string }> {
+  const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.setEncoding('utf8');
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: string) => {
       out += chunk;
-      if (out.includes('ready\n')) resolve();
+      if (out.includes(`${line}\n`)) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`fake run ${args.runId} exited early (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before printing "${line}": ${out}`)));
   });
+  return { child, output: () => out };
+}
+
+/** Starts test/safety/fixtures/fake-run.ts and resolves once it has registered and applied its fault. */
+export async function startFakeRun(args: { stateDir: string; runId: string; mode: 'cooperative' | 'stubborn'; outFile: string; markerFile?: string }): Promise<ChildProcess> {
+  const { child } = await startFixture('fake-run.ts', [args.stateDir, args.runId, args.mode, args.outFile, args.markerFile ?? '-'], 'ready');
   return child;
 }
 

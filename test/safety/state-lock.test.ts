@@ -2,31 +2,13 @@
 // taken over, a live (even frozen) holder is waited for, and code inside the lock re-enters it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ledger } from '../../src/safety/ledger.js';
 import { lockPath, readLockHolder, withStateLock } from '../../src/safety/state-lock.js';
-import { deadPid, killQuietly, markerKind, removeDir, tempDir } from './helpers.js';
-
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-
-/** Starts a fixture and resolves once it printed `line`. */
-async function startFixture(name: string, args: string[], line: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture(name), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.setEncoding('utf8');
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes(`${line}\n`)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before printing "${line}": ${out}`)));
-  });
-  return { child, output: () => out };
-}
+import { deadPid, killQuietly, markerKind, removeDir, startFixture, tempDir } from './helpers.js';
 
 function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
