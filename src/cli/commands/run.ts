@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { collect, loadExperimentOrCatalog } from '../../catalog/resolve.js';
 import { newRunId, runExperiment } from '../../experiment/runner/run-experiment.js';
@@ -40,7 +40,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('-s, --system <file>', "system file (default: the experiment's `system`, or faultline.yaml beside it)")
     .option('-t, --target <service>', 'catalog experiments: the service to aim at')
     .option('--set <name=value>', 'catalog experiments: a template parameter (repeatable)', collect)
-    .option('-r, --report-dir <dir>', 'where to write journal.json and the reports (default: .faultline/reports/<run id>)')
+    .option('-r, --report-dir <dir>', `where to write journal.json and the reports (default: <state dir>/reports/<run id>; here, without --state-dir: ${defaultReportDirHere()})`)
     .option('-f, --format <list>', `reports to write into the report dir, comma-separated: ${REPORT_FORMATS.join(', ')} (journal.json is always written)`, REPORT_FORMATS.join(','))
     .option('--fail-on-regression', 'exit 1 when this run is worse than the previous run of the same experiment (time to recover +20%, a check that held now fails)')
     .option('--notify <url>', 'POST a Slack-compatible JSON summary to this URL when the run does not pass (deviated, aborted, regressed)')
@@ -132,6 +132,15 @@ async function afterRun(
     else o.say(`  notified ${new URL(o.notifyUrl).host}`);
   }
   return exitCode;
+}
+
+/** The default report dir as it resolves in this shell (cwd and $FAULTLINE_STATE_DIR), for --help. */
+function defaultReportDirHere(): string {
+  try {
+    return join(resolveStateDir(undefined), 'reports', '<run id>');
+  } catch {
+    return './.faultline/reports/<run id>';
+  }
 }
 
 function checkUrl(url: string): string {
