@@ -39,6 +39,8 @@ export interface QuickFault {
   title: string;
   /** A system built in memory (a `host:port` target needs no system file): used instead of --system. */
   system?: LoadedSystem;
+  /** The run history's key when the title is not stable (`random`: its title lists the candidates). */
+  historyKey?: string;
 }
 
 export function durationFlag(value: string | undefined, flag: string, fallback: number): number {
@@ -97,8 +99,11 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   const reporters: Reporter[] = [new ConsoleReporter(opts.json ? process.stderr : process.stdout)];
   if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)));
   const journal = await guardedRun(stateDir, runId, opts, (signal) => runExperiment(loaded, { kinds, stateDir, runId, reporters, signal, startServices: false, confirm: confirmRemote(opts.yes) }));
-  // Quick faults count in `faultline history` too (keyed by their title, e.g. "kill api").
-  await recordRun(stateDir, journal, opts.reportDir ? { reportDir: resolve(opts.reportDir) } : {}).catch((err: unknown) => {
+  // Quick faults count in `faultline history` too, keyed by their title ("kill api"); `random` is
+  // one experiment whatever it picked, with the service it hit recorded per run.
+  const hit = [...new Set(journal.faults.map((f) => f.service))].join(',');
+  const identity = spec.historyKey !== undefined ? { key: spec.historyKey, ...(hit ? { target: hit } : {}) } : undefined;
+  await recordRun(stateDir, journal, { ...(opts.reportDir ? { reportDir: resolve(opts.reportDir) } : {}), ...(identity ? { identity } : {}) }).catch((err: unknown) => {
     process.stderr.write(`faultline: warning: could not update the run history: ${(err as Error).message}\n`);
   });
   if (opts.json) {

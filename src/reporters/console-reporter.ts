@@ -28,6 +28,18 @@ export interface ConsoleReporterOptions {
   verbose?: boolean;
   /** Plain mode: print load figures at most this often (ms). Default 5000. */
   loadEveryMs?: number;
+  /**
+   * Leave the summary's final line (status and exit code) to `printVerdict`, for a caller whose
+   * verdict is not final at the end of the run (the regression gate of --fail-on-regression).
+   */
+  deferVerdict?: boolean;
+}
+
+export interface FinalVerdict {
+  /** The process's exit code, after any gate. */
+  exitCode: number;
+  /** The gate failed the run: the previous run it was worse than. */
+  regressedAgainst?: string;
 }
 
 export class ConsoleReporter implements Reporter {
@@ -35,6 +47,7 @@ export class ConsoleReporter implements Reporter {
   private readonly color: boolean;
   private readonly live: boolean;
   private readonly loadEveryMs: number;
+  private readonly deferVerdict: boolean;
   private phase: Phase | undefined;
   private readonly active = new Map<string, FaultRecord>();
   private readonly states = new Map<string, boolean>();
@@ -50,6 +63,7 @@ export class ConsoleReporter implements Reporter {
     this.color = options.color ?? (Boolean(out.isTTY) && !process.env.NO_COLOR);
     this.live = options.live ?? Boolean(out.isTTY);
     this.loadEveryMs = options.loadEveryMs ?? 5000;
+    this.deferVerdict = options.deferVerdict ?? false;
   }
 
   private paint(code: number): Paint {
@@ -165,8 +179,17 @@ export class ConsoleReporter implements Reporter {
       this.line(`  ${this.bold(`Score ${a.score.total}/100`)} ${this.dim(`(${sub})`)} · maturity ${a.maturity.level} ${a.maturity.name}${budget}`);
     }
     for (const reason of j.reasons) this.line(`  ${this.dim('reason:')} ${reason}`);
+    if (!this.deferVerdict) this.printVerdict(j, { exitCode: j.exitCode });
+  }
+
+  /** The summary's last line: the verdict and the exit code the process ends with. */
+  printVerdict(j: Journal, verdict: FinalVerdict): void {
+    if (verdict.regressedAgainst !== undefined) {
+      this.line(`  ${this.bold(this.red('REGRESSED'))} in ${formatDuration(j.durationMs)} (exit ${verdict.exitCode}): ${j.status}, but worse than run ${verdict.regressedAgainst} (--fail-on-regression)`);
+      return;
+    }
     const status = j.status === 'held' ? this.green('HELD') : j.status === 'deviated' ? this.red('DEVIATED') : this.red(j.status.toUpperCase());
-    this.line(`  ${this.bold(status)} in ${formatDuration(j.durationMs)} (exit ${j.exitCode})`);
+    this.line(`  ${this.bold(status)} in ${formatDuration(j.durationMs)} (exit ${verdict.exitCode})`);
   }
 
   private verdictWord(ok: boolean): string {

@@ -50,6 +50,6 @@ export function registerQuickCommands(program: Command, setExit: (code: number) 
         .filter(([name, svc]) => !excluded.has(name) && svc.endpoint === undefined && !isDockerService(svc) && (opts.includeCritical || !svc.critical))
         .map(([name]) => name);
       if (candidates.length === 0) throw new UsageError('no service to choose from: every service is excluded, critical, watch-only or a Docker service');
-      setExit(await runQuickFault({ fault: 'kill', target: { random: candidates }, params: { signal: opts.signal }, title: `kill a random service (${candidates.join(', ')})` }, opts));
+      setExit(await runQuickFault({ fault: 'kill', target: { random: candidates }, params: { signal: opts.signal }, title: `kill a random service (${candidates.join(', ')})`, historyKey: 'faultline random' }, opts));
     });
 }

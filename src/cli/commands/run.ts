@@ -7,7 +7,7 @@ import { JournalReporter } from '../../reporters/journal-reporter.js';
 import { fileReportersFor } from '../../reporters/file-reporters.js';
 import { parseFormats, REPORT_FORMATS } from '../../reporters/formats.js';
 import { notificationFor, postNotification } from '../../reporters/notify.js';
-import { recordRun } from '../../history/index.js';
+import { recordRun, type RunIdentity } from '../../history/index.js';
 import type { Journal } from '../../journal/types.js';
 import { confirmRemote } from '../confirm.js';
 import { guardedRun } from '../guarded-run.js';
@@ -80,7 +80,8 @@ Examples:
       const reportDir = resolve(opts.reportDir ?? resolve(stateDir, 'reports', runId));
       const journalReporter = new JournalReporter(reportDir);
       const fileReporters = fileReportersFor(formats.filter((f) => f !== 'json'), reportDir);
-      const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout);
+      // The final line waits for the regression gate, so it states the real verdict and exit code.
+      const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout, { deferVerdict: true });
       await warnAboutOpenFaults(stateDir);
       const journal = await guardedRun(stateDir, runId, opts, (signal) =>
         runExperiment(loaded, {
@@ -97,7 +98,15 @@ Examples:
       say(`  journal: ${journalReporter.path ?? '(not written)'}`);
       const written = fileReporters.map((r) => r.path).filter((p): p is string => p !== undefined);
       if (written.length) say(`  reports: ${written.join(', ')}`);
-      const exitCode = await afterRun(journal, { stateDir, reportDir, failOnRegression: opts.failOnRegression === true, notifyUrl, say });
+      const { exitCode, regressedAgainst } = await afterRun(journal, {
+        stateDir,
+        reportDir,
+        failOnRegression: opts.failOnRegression === true,
+        notifyUrl,
+        say,
+        ...(loaded.catalogParameters ? { identity: { parameters: loaded.catalogParameters } } : {}),
+      });
+      consoleReporter.printVerdict(journal, { exitCode, ...(regressedAgainst !== undefined ? { regressedAgainst } : {}) });
       if (opts.json) printJson(journal);
       setExit(exitCode);
     });
@@ -105,33 +114,35 @@ Examples:
 
 /**
  * History, regression gate and notification. A regression turns a passing run into exit 1 with
- * --fail-on-regression; worse exit codes (aborted 3, revert failed 4) stay as they are.
+ * --fail-on-regression; worse exit codes (aborted 3, revert failed 4) stay as they are. The history
+ * records the gate's outcome with the run.
  */
 async function afterRun(
   journal: Journal,
-  o: { stateDir: string; reportDir: string; failOnRegression: boolean; notifyUrl: string | undefined; say: (text: string) => void },
-): Promise<number> {
+  o: { stateDir: string; reportDir: string; failOnRegression: boolean; notifyUrl: string | undefined; say: (text: string) => void; identity?: RunIdentity },
+): Promise<{ exitCode: number; regressedAgainst?: string }> {
   let exitCode: number = journal.exitCode;
   let regressions: string[] = [];
+  let previous: string | undefined;
   try {
-    const recorded = await recordRun(o.stateDir, journal, { reportDir: o.reportDir });
+    const recorded = await recordRun(o.stateDir, journal, { reportDir: o.reportDir, failOnRegression: o.failOnRegression, ...(o.identity ? { identity: o.identity } : {}) });
     regressions = recorded.regressions.map((r) => r.message);
+    previous = recorded.previous?.runId;
+    exitCode = recorded.exitCode;
     if (recorded.previous && regressions.length === 0 && o.failOnRegression) o.say(`  no regression against the previous run (${recorded.previous.runId})`);
     if (!recorded.previous && o.failOnRegression) o.say('  no previous run of this experiment to compare with');
   } catch (err) {
     process.stderr.write(`faultline: warning: could not update the run history: ${(err as Error).message}\n`);
   }
   for (const r of regressions) o.say(`  ${o.failOnRegression ? 'REGRESSION' : 'regression'}: ${r}`);
-  if (o.failOnRegression && regressions.length > 0 && exitCode === 0) {
-    exitCode = 1;
-    process.stderr.write(`faultline: failing the run (--fail-on-regression): ${regressions.join('; ')}\n`);
-  }
+  const gateFailed = exitCode !== journal.exitCode;
+  if (gateFailed) process.stderr.write(`faultline: failing the run (--fail-on-regression): ${regressions.join('; ')}\n`);
   if (o.notifyUrl && exitCode !== 0) {
     const error = await postNotification(o.notifyUrl, notificationFor(journal, { regressions: o.failOnRegression ? regressions : [], reportDir: o.reportDir }));
     if (error) process.stderr.write(`faultline: warning: notification not sent: ${error}\n`);
     else o.say(`  notified ${new URL(o.notifyUrl).host}`);
   }
-  return exitCode;
+  return { exitCode, ...(gateFailed && previous !== undefined ? { regressedAgainst: previous } : {}) };
 }
 
 /** The default report dir as it resolves in this shell (cwd and $FAULTLINE_STATE_DIR), for --help. */

@@ -21,6 +21,8 @@ export interface LoadedExperiment {
   dir: string;
   experiment: Experiment;
   system: LoadedSystem;
+  /** A catalog template's resolved parameters (given, else the literal defaults), for the run history's key. */
+  catalogParameters?: Record<string, string>;
 }
 
 export interface LoadOptions {
