@@ -6,6 +6,7 @@ import { ConsoleReporter } from '../../reporters/console-reporter.js';
 import { JournalReporter } from '../../reporters/journal-reporter.js';
 import { fileReportersFor } from '../../reporters/file-reporters.js';
 import { parseFormats, REPORT_FORMATS } from '../../reporters/formats.js';
+import { redact } from '../../reporters/redact.js';
 import { notificationFor, postNotification } from '../../reporters/notify.js';
 import { recordRun, type RunIdentity } from '../../history/index.js';
 import type { Journal } from '../../journal/types.js';
@@ -107,7 +108,7 @@ Examples:
         ...(loaded.catalogParameters ? { identity: { parameters: loaded.catalogParameters } } : {}),
       });
       consoleReporter.printVerdict(journal, { exitCode, ...(regressedAgainst !== undefined ? { regressedAgainst } : {}) });
-      if (opts.json) printJson(journal);
+      if (opts.json) printJson(redact(journal));
       setExit(exitCode);
     });
 }
