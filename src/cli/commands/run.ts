@@ -2,6 +2,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { collect, loadExperimentOrCatalog } from '../../catalog/resolve.js';
 import { newRunId, runExperiment } from '../../experiment/runner/run-experiment.js';
+import type { LoadedExperiment } from '../../experiment/loader/load-experiment.js';
+import { DEFAULT_PROBE_TIMEOUT_MS } from '../../experiment/runtime/health.js';
 import { ConsoleReporter } from '../../reporters/console-reporter.js';
 import { JournalReporter } from '../../reporters/journal-reporter.js';
 import { fileReportersFor } from '../../reporters/file-reporters.js';
@@ -82,7 +84,7 @@ Examples:
       const journalReporter = new JournalReporter(reportDir);
       const fileReporters = fileReportersFor(formats.filter((f) => f !== 'json'), reportDir);
       // The final line waits for the regression gate, so it states the real verdict and exit code.
-      const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout, { deferVerdict: true });
+      const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout, { deferVerdict: true, reorderMs: reorderHold(loaded) });
       await warnAboutOpenFaults(stateDir);
       const journal = await guardedRun(stateDir, runId, opts, (signal) =>
         runExperiment(loaded, {
@@ -144,6 +146,19 @@ async function afterRun(
     else o.say(`  notified ${new URL(o.notifyUrl).host}`);
   }
   return { exitCode, ...(gateFailed && previous !== undefined ? { regressedAgainst: previous } : {}) };
+}
+
+/**
+ * How long the console holds a progress line to print lines in time order: a probe's sample is
+ * stamped at its start and arrives at most its timeout later, so the slowest probe's timeout
+ * (plus a margin for scheduling), between 1 s and 5 s.
+ */
+function reorderHold(loaded: LoadedExperiment): number {
+  const timeouts = [
+    ...Object.values(loaded.system.system.services).map((s) => s.health?.timeout),
+    ...loaded.experiment.hypothesis.probes.map((p) => p.timeout),
+  ].map((t) => t ?? DEFAULT_PROBE_TIMEOUT_MS);
+  return Math.min(5000, Math.max(1000, Math.max(0, ...timeouts) + 250));
 }
 
 /** The default report dir as it resolves in this shell (cwd and $FAULTLINE_STATE_DIR), for --help. */
