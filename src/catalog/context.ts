@@ -248,15 +248,15 @@ function typeProblem(param: TemplateParameter, value: string, system: SystemFile
   };
   switch (param.type) {
     case 'service':
-      return system.services[value] ? undefined : unknown(value);
+      return Object.hasOwn(system.services, value) ? undefined : unknown(value);
     case 'services': {
       const list = splitList(value);
       if (list.length === 0) return 'expected a comma-separated list of services';
-      const bad = list.find((s) => !system.services[s]);
+      const bad = list.find((s) => !Object.hasOwn(system.services, s));
       return bad === undefined ? undefined : unknown(bad);
     }
     case 'link': {
-      if (system.services[value]) return undefined;
+      if (Object.hasOwn(system.services, value)) return undefined;
       const [caller, ...rest] = value.split('.');
       const svc = caller ? system.services[caller] : undefined;
       if (svc && rest.length > 0 && svc.proxies.some((p) => p.name === rest.join('.'))) return undefined;

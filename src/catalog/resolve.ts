@@ -35,6 +35,8 @@ export interface RenderedCatalogExperiment {
   file: string;
   experiment: ExperimentInput;
   system: LoadedSystem;
+  /** Every parameter given (--target, --set) or with a literal default; derived ones only when given. */
+  parameters: Record<string, string>;
 }
 
 export function isCatalogRef(file: string): boolean {
@@ -66,7 +68,7 @@ export async function renderCatalogExperiment(request: CatalogRequest): Promise<
   if (problems.length > 0) throw new ValidationError(problems.map((p) => issue(file, p)));
   try {
     const experiment = template.render(new RenderContext(template, system.system, systemFile, values));
-    return { template, file, experiment, system };
+    return { template, file, experiment, system, parameters: resolvedParameters(template, values) };
   } catch (err) {
     if (err instanceof ParameterError) throw new ValidationError([issue(file, err)]);
     throw err;
@@ -78,7 +80,17 @@ export async function resolveCatalogExperiment(request: CatalogRequest, options:
   const cwd = request.cwd ?? process.cwd();
   const rendered = await renderCatalogExperiment(request);
   const doc = { file: rendered.file, absPath: resolve(cwd, rendered.file), data: rendered.experiment, locate: () => undefined };
-  return loadExperimentDocument(doc, { kinds: options.kinds, cwd, systemFile: request.systemFile ?? 'faultline.yaml' });
+  const loaded = await loadExperimentDocument(doc, { kinds: options.kinds, cwd, systemFile: request.systemFile ?? 'faultline.yaml' });
+  return { ...loaded, catalogParameters: rendered.parameters };
+}
+
+function resolvedParameters(template: CatalogTemplate, values: Map<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of template.parameters) {
+    const value = values.get(p.name) ?? (p.required || p.derived ? undefined : p.default);
+    if (value !== undefined) out[p.name] = value;
+  }
+  return out;
 }
 
 function parseValues(template: CatalogTemplate, request: CatalogRequest, file: string): Map<string, string> {

@@ -19,6 +19,7 @@ import { JournalReporter } from '../reporters/journal-reporter.js';
 import type { Reporter } from '../reporters/types.js';
 import type { Journal } from '../journal/types.js';
 import { parseDuration } from '../util/duration.js';
+import { confirmRemote } from './confirm.js';
 import { guardedRun } from './guarded-run.js';
 import { kinds, printJson, stateDirFrom, systemFrom, type CommonOptions } from './context.js';
 
@@ -27,6 +28,7 @@ export interface QuickOptions extends CommonOptions {
   sustained?: string;
   reportDir?: string;
   reaper?: boolean;
+  yes?: boolean;
 }
 
 export interface QuickFault {
@@ -37,6 +39,8 @@ export interface QuickFault {
   title: string;
   /** A system built in memory (a `host:port` target needs no system file): used instead of --system. */
   system?: LoadedSystem;
+  /** The run history's key when the title is not stable (`random`: its title lists the candidates). */
+  historyKey?: string;
 }
 
 export function durationFlag(value: string | undefined, flag: string, fallback: number): number {
@@ -50,7 +54,7 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   const system = spec.system ?? (await systemFrom(opts));
   const names = Object.keys(system.system.services);
   const refs = typeof spec.target === 'string' ? [spec.target] : Array.isArray(spec.target) ? spec.target : spec.target.random;
-  for (const ref of refs) if (!system.system.services[ref]) throw new UsageError(unknownService(ref, names));
+  for (const ref of refs) if (!Object.hasOwn(system.system.services, ref)) throw new UsageError(unknownService(ref, names));
 
   const kind = kinds[spec.fault]!;
   const params = kind.params.safeParse(spec.params ?? {});
@@ -94,9 +98,12 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   const runId = newRunId();
   const reporters: Reporter[] = [new ConsoleReporter(opts.json ? process.stderr : process.stdout)];
   if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)));
-  const journal = await guardedRun(stateDir, runId, { reaper: opts.reaper, maxDurationMs: loaded.experiment.maxDuration }, (signal) => runExperiment(loaded, { kinds, stateDir, runId, reporters, signal, startServices: false }));
-  // Quick faults count in `faultline history` too (keyed by their title, e.g. "kill api").
-  await recordRun(stateDir, journal, opts.reportDir ? { reportDir: resolve(opts.reportDir) } : {}).catch((err: unknown) => {
+  const journal = await guardedRun(stateDir, runId, { reaper: opts.reaper, maxDurationMs: loaded.experiment.maxDuration }, (signal) => runExperiment(loaded, { kinds, stateDir, runId, reporters, signal, startServices: false, confirm: confirmRemote(opts.yes) }));
+  // Quick faults count in `faultline history` too, keyed by their title ("kill api"); `random` is
+  // one experiment whatever it picked, with the service it hit recorded per run.
+  const hit = [...new Set(journal.faults.map((f) => f.service))].join(',');
+  const identity = spec.historyKey !== undefined ? { key: spec.historyKey, ...(hit ? { target: hit } : {}) } : undefined;
+  await recordRun(stateDir, journal, { ...(opts.reportDir ? { reportDir: resolve(opts.reportDir) } : {}), ...(identity ? { identity } : {}) }).catch((err: unknown) => {
     process.stderr.write(`faultline: warning: could not update the run history: ${(err as Error).message}\n`);
   });
   if (opts.json) {
@@ -130,5 +137,6 @@ export function quickFlags(cmd: Command, systemHelp = 'system file (default: ./f
     .option('-r, --report-dir <dir>', 'also write journal.json here')
     .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
     .option('--json', 'print the result as JSON (fields as in journal.json: timeToRecoverMs, …)')
+    .option('-y, --yes', 'do not ask before touching targets beyond this machine (needed when stdin is not a terminal)')
     .option('--no-reaper', 'do not start the reaper that reverts the fault if faultline dies');
 }

@@ -47,9 +47,9 @@ export async function readHistory(stateDir: string): Promise<{ entries: HistoryE
   return { entries, skipped };
 }
 
-/** The latest entry of the same experiment before `runId` (or the latest one, without it). */
-export function previousRun(entries: readonly HistoryEntry[], key: string, runId?: string): HistoryEntry | undefined {
-  const same = entries.filter((e) => e.key === key);
+/** The latest entry of the same experiment (and target, when given) before `runId` (or the latest one, without it). */
+export function previousRun(entries: readonly HistoryEntry[], key: string, runId?: string, target?: string): HistoryEntry | undefined {
+  const same = entries.filter((e) => e.key === key && (target === undefined || e.target === target));
   const i = runId === undefined ? same.length : same.findIndex((e) => e.runId === runId);
   return same[(i === -1 ? same.length : i) - 1];
 }

@@ -14,6 +14,7 @@ import { analysisOf } from '../analysis/analyze-journal.js';
 import type { CheckResult, FaultRecord, Journal, LoadBucket, Phase, Sample, ServiceEvent } from '../journal/types.js';
 import { describeUnanswered } from '../load/unanswered.js';
 import { formatDuration } from '../util/duration.js';
+import { ReorderBuffer } from './reorder-buffer.js';
 import { checkLabel, ms, pct } from './text.js';
 import type { Reporter, RunStartInfo } from './types.js';
 
@@ -29,6 +30,24 @@ export interface ConsoleReporterOptions {
   verbose?: boolean;
   /** Plain mode: print load figures at most this often (ms). Default 5000. */
   loadEveryMs?: number;
+  /**
+   * Leave the summary's final line (status and exit code) to `printVerdict`, for a caller whose
+   * verdict is not final at the end of the run (the regression gate of --fail-on-regression).
+   */
+  deferVerdict?: boolean;
+  /**
+   * Hold each progress line this long (ms) so lines whose events arrive late (a probe stamped at
+   * its start, an injection stamped when it began) are still printed in time order. Default 1500:
+   * longer than a typical probe timeout or process stop; 0 prints each line as it arrives.
+   */
+  reorderMs?: number;
+}
+
+export interface FinalVerdict {
+  /** The process's exit code, after any gate. */
+  exitCode: number;
+  /** The gate failed the run: the previous run it was worse than. */
+  regressedAgainst?: string;
 }
 
 export class ConsoleReporter implements Reporter {
@@ -36,6 +55,7 @@ export class ConsoleReporter implements Reporter {
   private readonly color: boolean;
   private readonly live: boolean;
   private readonly loadEveryMs: number;
+  private readonly deferVerdict: boolean;
   private phase: Phase | undefined;
   private readonly active = new Map<string, FaultRecord>();
   private readonly states = new Map<string, boolean>();
@@ -43,6 +63,7 @@ export class ConsoleReporter implements Reporter {
   private lastLoadLine = -Infinity;
   private status = '';
   private redrawTimer: NodeJS.Timeout | undefined;
+  private readonly ordered: ReorderBuffer;
 
   constructor(
     private readonly out: Writable & { isTTY?: boolean; columns?: number } = process.stdout,
@@ -51,6 +72,13 @@ export class ConsoleReporter implements Reporter {
     this.color = options.color ?? (Boolean(out.isTTY) && !process.env.NO_COLOR);
     this.live = options.live ?? Boolean(out.isTTY);
     this.loadEveryMs = options.loadEveryMs ?? 5000;
+    this.deferVerdict = options.deferVerdict ?? false;
+    this.ordered = new ReorderBuffer(options.reorderMs ?? 1500, (text) => this.line(text));
+  }
+
+  /** A progress line stamped `t`, printed in time order (see ReorderBuffer). */
+  private event(t: number | undefined, text: string): void {
+    this.ordered.add(t, text);
   }
 
   private paint(code: number): Paint {
@@ -80,13 +108,13 @@ export class ConsoleReporter implements Reporter {
 
   onPhase(phase: Phase, t: number): void {
     this.phase = phase;
-    this.line(`${this.stamp(t)} ${this.bold(phase)}`);
+    this.event(t, `${this.stamp(t)} ${this.bold(phase)}`);
     this.scheduleRedraw();
   }
 
   onFaultInjected(f: FaultRecord): void {
     const held = f.durationMs !== undefined ? ` for ${formatDuration(f.durationMs)}` : '';
-    this.line(`${this.stamp(f.injectedT)}   ${this.yellow('inject')} ${f.kind} → ${f.target}${held}`);
+    this.event(f.injectedT, `${this.stamp(f.injectedT)}   ${this.yellow('inject')} ${f.kind} → ${f.target}${held}`);
     if (f.durationMs !== undefined) this.active.set(f.id, f);
     this.scheduleRedraw();
   }
@@ -97,16 +125,16 @@ export class ConsoleReporter implements Reporter {
     // Single actions (kill, restart) have nothing to revert: their "revert" is bookkeeping.
     if (f.status === 'reverted' && f.durationMs === undefined) return;
     if (f.status === 'inject-failed') {
-      this.line(`${this.stamp(f.injectedT)}   ${this.red('inject failed')} ${f.kind} → ${f.target}: ${f.error ?? ''}`);
+      this.event(f.injectedT, `${this.stamp(f.injectedT)}   ${this.red('inject failed')} ${f.kind} → ${f.target}: ${f.error ?? ''}`);
       return;
     }
     const word = f.status === 'reverted' ? this.green('revert') : this.red('REVERT FAILED');
-    this.line(`${this.stamp(f.revertedT ?? f.injectedT)}   ${word} ${f.kind} → ${f.target}${f.error ? `: ${f.error}` : ''}`);
+    this.event(f.revertedT ?? f.injectedT, `${this.stamp(f.revertedT ?? f.injectedT)}   ${word} ${f.kind} → ${f.target}${f.error ? `: ${f.error}` : ''}`);
   }
 
   onServiceEvent(e: ServiceEvent): void {
-    if (e.type === 'exit') this.line(`${this.stamp(e.t)}   ${e.service} exited (${e.signal ?? `code ${e.code}`})`);
-    else if (e.type === 'spawn' && e.restart) this.line(`${this.stamp(e.t)}   ${e.service} restarted by supervisor (pid ${e.pid})`);
+    if (e.type === 'exit') this.event(e.t, `${this.stamp(e.t)}   ${e.service} exited (${e.signal ?? `code ${e.code}`})`);
+    else if (e.type === 'spawn' && e.restart) this.event(e.t, `${this.stamp(e.t)}   ${e.service} restarted by supervisor (pid ${e.pid})`);
   }
 
   /** Only changes are printed: a series turning unhealthy (with what was seen) or healthy again. */
@@ -115,7 +143,7 @@ export class ConsoleReporter implements Reporter {
     this.states.set(s.series, s.ok);
     if (before !== s.ok && !(before === undefined && s.ok)) {
       const name = s.series.replace(/^service:/, '');
-      this.line(`${this.stamp(s.t)}   ${s.ok ? `${name} ${this.green('healthy again')}` : `${name} ${this.red('failing')}: ${s.observed}`}`);
+      this.event(s.t, `${this.stamp(s.t)}   ${s.ok ? `${name} ${this.green('healthy again')}` : `${name} ${this.red('failing')}: ${s.observed}`}`);
     }
     this.scheduleRedraw();
   }
@@ -125,18 +153,19 @@ export class ConsoleReporter implements Reporter {
     if (this.live) return this.scheduleRedraw();
     if (b.t - this.lastLoadLine < this.loadEveryMs) return;
     this.lastLoadLine = b.t;
-    this.line(`${this.stamp(b.t)}   ${this.cyan('load')} ${loadText(b)}`);
+    this.event(b.t, `${this.stamp(b.t)}   ${this.cyan('load')} ${loadText(b)}`);
   }
 
   onCheck(c: CheckResult): void {
-    this.line(`${this.stamp(c.t)}   ${this.verdictWord(c.ok)} ${checkLabel(c)} ${this.dim(`— ${c.observed}`)}`);
+    this.event(c.t, `${this.stamp(c.t)}   ${this.verdictWord(c.ok)} ${checkLabel(c)} ${this.dim(`— ${c.observed}`)}`);
   }
 
   onLog(message: string): void {
-    this.line(this.dim(`  ${message}`));
+    this.event(undefined, this.dim(`  ${message}`));
   }
 
   onRunEnd(j: Journal): void {
+    this.ordered.flush();
     this.stopLive();
     const a = analysisOf(j);
     this.line('');
@@ -168,8 +197,17 @@ export class ConsoleReporter implements Reporter {
       this.line(`  ${this.bold(`Score ${a.score.total}/100`)} ${this.dim(`(${sub})`)} · maturity ${a.maturity.level} ${a.maturity.name}${budget}`);
     }
     for (const reason of j.reasons) this.line(`  ${this.dim('reason:')} ${reason}`);
+    if (!this.deferVerdict) this.printVerdict(j, { exitCode: j.exitCode });
+  }
+
+  /** The summary's last line: the verdict and the exit code the process ends with. */
+  printVerdict(j: Journal, verdict: FinalVerdict): void {
+    if (verdict.regressedAgainst !== undefined) {
+      this.line(`  ${this.bold(this.red('REGRESSED'))} in ${formatDuration(j.durationMs)} (exit ${verdict.exitCode}): ${j.status}, but worse than run ${verdict.regressedAgainst} (--fail-on-regression)`);
+      return;
+    }
     const status = j.status === 'held' ? this.green('HELD') : j.status === 'deviated' ? this.red('DEVIATED') : this.red(j.status.toUpperCase());
-    this.line(`  ${this.bold(status)} in ${formatDuration(j.durationMs)} (exit ${j.exitCode})`);
+    this.line(`  ${this.bold(status)} in ${formatDuration(j.durationMs)} (exit ${verdict.exitCode})`);
   }
 
   private verdictWord(ok: boolean): string {

@@ -2,18 +2,16 @@
  * Reporters that write one report file at the end of the run: HTML, Markdown, JUnit. (The journal
  * itself is written by JournalReporter.) Files are written atomically: a reader never sees half.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Journal } from '../journal/types.js';
 import { JournalReporter } from './journal-reporter.js';
 import { reportFormats, type ReportFormatName } from './formats.js';
+import { redact } from './redact.js';
 import type { Reporter } from './types.js';
+import { ensureReportDir, writePrivately } from './write-report.js';
 
-export async function writeAtomically(path: string, content: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, content);
-  await rename(tmp, path);
-}
+/** Atomic, and private (0600): reports quote the experiment. */
+export const writeAtomically = writePrivately;
 
 export class FileReporter implements Reporter {
   readonly name: string;
@@ -28,9 +26,9 @@ export class FileReporter implements Reporter {
   }
 
   async onRunEnd(journal: Journal): Promise<void> {
-    await mkdir(this.reportDir, { recursive: true });
+    await ensureReportDir(this.reportDir);
     const path = join(this.reportDir, reportFormats[this.format].file);
-    await writeAtomically(path, reportFormats[this.format].render(journal));
+    await writePrivately(path, reportFormats[this.format].render(redact(journal)));
     this.path = path;
   }
 }

@@ -1,7 +1,8 @@
-/** Writes journal.json into the report directory: the run record every other report derives from. */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+/** Writes journal.json into the report directory: the run record every other report derives from (secrets redacted, mode 0600). */
 import { join } from 'node:path';
 import type { Journal } from '../journal/types.js';
+import { redact } from './redact.js';
+import { ensureReportDir, writePrivately } from './write-report.js';
 import type { Reporter } from './types.js';
 
 export class JournalReporter implements Reporter {
@@ -11,10 +12,8 @@ export class JournalReporter implements Reporter {
   constructor(private readonly reportDir: string) {}
 
   async onRunEnd(journal: Journal): Promise<void> {
-    await mkdir(this.reportDir, { recursive: true });
+    await ensureReportDir(this.reportDir);
     this.path = join(this.reportDir, 'journal.json');
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    await writeFile(tmp, `${JSON.stringify(journal, null, 2)}\n`);
-    await rename(tmp, this.path);
+    await writePrivately(this.path, `${JSON.stringify(redact(journal), null, 2)}\n`);
   }
 }

@@ -25,7 +25,7 @@ const bucket = (t: number, requests: number, errors: number): LoadBucket => ({ t
 
 test('plain (not a terminal): probe state changes and load figures every few seconds, no colour, no redraw', () => {
   const out = new Capture(false);
-  const r = new ConsoleReporter(out);
+  const r = new ConsoleReporter(out, { reorderMs: 0 });
   r.onPhase('method', 1000);
   for (const s of samplesFrom('service:api', 'ooxxo', 100, 1000)) r.onSample(s);
   for (let t = 0; t < 12_000; t += 1000) r.onLoadBucket(bucket(t, 500, t >= 4000 ? 25 : 0));
@@ -39,7 +39,7 @@ test('plain (not a terminal): probe state changes and load figures every few sec
 
 test('on a terminal: a status line with phase, active faults, probe states and load, redrawn in place', async () => {
   const out = new Capture(true);
-  const r = new ConsoleReporter(out, { color: false });
+  const r = new ConsoleReporter(out, { color: false, reorderMs: 0 });
   r.onPhase('method', 0);
   const f: FaultRecord = fault('api', 100, 100, { kind: 'pause', durationMs: 2000 });
   r.onFaultInjected(f);
@@ -61,7 +61,7 @@ test('on a terminal: a status line with phase, active faults, probe states and l
 
 test('the summary in colour names the cascade when it spreads', () => {
   const out = new Capture(false);
-  const r = new ConsoleReporter(out, { color: true });
+  const r = new ConsoleReporter(out, { color: true, reorderMs: 0 });
   const j = journalFrom({ health: { db: 'oooooooooooxxxoooooo', api: 'oooooooooooo55oooooo', web: 'ooooooooooooo5oooooo' }, faults: [fault('db', 1000)], graph: { db: {}, api: { dependsOn: ['db'] }, web: {} }, within: 5000 });
   r.onRunEnd(j);
   assert.match(out.text, /Cascade:\n {4}\x1b\[33mkill db: db down at \+0\.10 s → api 5xx at \+0\.20 s → web 5xx at \+0\.30 s \(not explained by dependsOn\)\x1b\[0m/);
@@ -70,7 +70,7 @@ test('the summary in colour names the cascade when it spreads', () => {
 
 test('the summary says when a restarted service was running and ready again', () => {
   const out = new Capture(false);
-  const r = new ConsoleReporter(out);
+  const r = new ConsoleReporter(out, { reorderMs: 0 });
   const j = journalFrom({ health: { api: 'oooooooooooxxxoooooo' }, faults: [fault('api', 1000)], within: 5000 });
   j.recovery = j.recovery.map((rec) => (rec.service === 'api' ? { ...rec, restarts: 1, timeToRestartMs: 420, timeToReadyMs: 1310 } : rec));
   r.onRunEnd(j);

@@ -85,7 +85,7 @@ unknown service in dependsOn is drawn, listed, and exits 2 too).`,
       const names = Object.keys(system.services);
       for (const target of (opts.fault ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean)) {
         const service = splitTarget(target)[0];
-        if (!system.services[service]) throw new UsageError(`--fault: ${unknownService(service, names)}`);
+        if (!Object.hasOwn(system.services, service)) throw new UsageError(`--fault: ${unknownService(service, names)}`);
         planned.push({ service, target, from: 'fault' });
       }
 
@@ -136,7 +136,7 @@ function referenceProblems(doc: StructuredDocument, system: SystemFile): Validat
   const issues: ValidationIssue[] = [];
   for (const [name, svc] of Object.entries(system.services)) {
     svc.dependsOn.forEach((dep, i) => {
-      if (!system.services[dep]) issues.push(issueAt(doc, ['services', name, 'dependsOn', i], unknownService(dep, names)));
+      if (!Object.hasOwn(system.services, dep)) issues.push(issueAt(doc, ['services', name, 'dependsOn', i], unknownService(dep, names)));
     });
   }
   for (const cycle of findCycles(systemGraph(system.services))) {

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { isDockerService } from '../../drivers/docker/index.js';
 import { UsageError } from '../../errors/index.js';
+import { unknownService } from '../../experiment/loader/load-system.js';
 import { durationFlag, quickFlags, runQuickFault, type QuickOptions } from '../quick-fault.js';
 import { systemFrom } from '../context.js';
-
 
 const EXIT_HELP = `
 Exit codes: 0 healthy again in time · 1 not healthy again within --timeout · 2 bad input or the
@@ -42,11 +42,14 @@ export function registerQuickCommands(program: Command, setExit: (code: number) 
     .action(async (opts: QuickOptions & { exclude: string; includeCritical?: boolean; signal: string }) => {
       const system = await systemFrom(opts);
       const excluded = new Set(opts.exclude.split(',').map((s) => s.trim()).filter(Boolean));
+      const names = Object.keys(system.system.services);
+      // A misspelt exclusion would leave the service it meant open to the kill.
+      for (const name of excluded) if (!Object.hasOwn(system.system.services, name)) throw new UsageError(`--exclude: ${unknownService(name, names)}`);
       const candidates = Object.entries(system.system.services)
         // Process kills only: watch-only endpoints and Docker services (container-* faults, in an experiment) are not candidates.
         .filter(([name, svc]) => !excluded.has(name) && svc.endpoint === undefined && !isDockerService(svc) && (opts.includeCritical || !svc.critical))
         .map(([name]) => name);
       if (candidates.length === 0) throw new UsageError('no service to choose from: every service is excluded, critical, watch-only or a Docker service');
-      setExit(await runQuickFault({ fault: 'kill', target: { random: candidates }, params: { signal: opts.signal }, title: `kill a random service (${candidates.join(', ')})` }, opts));
+      setExit(await runQuickFault({ fault: 'kill', target: { random: candidates }, params: { signal: opts.signal }, title: `kill a random service (${candidates.join(', ')})`, historyKey: 'faultline random' }, opts));
     });
 }

@@ -1,5 +1,7 @@
 /** `faultline report JOURNAL --format html|md|junit|json [--out FILE]`: any report, from a journal alone. */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { redact } from '../../reporters/redact.js';
+import { ensureReportDir, writePrivately } from '../../reporters/write-report.js';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analysisOf } from '../../analysis/analyze-journal.js';
@@ -36,11 +38,12 @@ Examples:
     .action(async (file: string, opts: ReportOptions) => {
       const format = chooseFormat(opts);
       const journal = await readJournal(file);
-      const content = reportFormats[format].render(journal);
+      // Journals written before redaction existed may still hold secrets.
+      const content = reportFormats[format].render(redact(journal));
       if (opts.out) {
         const out = resolve(opts.out);
-        await mkdir(dirname(out), { recursive: true });
-        await writeFile(out, content);
+        await ensureReportDir(dirname(out));
+        await writePrivately(out, content);
         process.stderr.write(`faultline: wrote ${out}\n`);
       } else {
         process.stdout.write(content);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isValidationError, formatIssue, type ValidationIssue } from '../../errors/index.js';
-import { checkExperimentDocument, loadExperiment } from '../../experiment/loader/load-experiment.js';
+import { loadExperiment } from '../../experiment/loader/load-experiment.js';
 import { collect, isCatalogRef, loadExperimentOrCatalog } from '../../catalog/resolve.js';
 import { checkSystem } from '../../experiment/loader/load-system.js';
 import { readStructured } from '../../experiment/loader/read-document.js';
@@ -31,7 +31,7 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
             kind = 'system';
             checkSystem(doc);
           } else {
-            checkExperimentDocument(doc, kinds);
+            // Schema, steps and references together: every problem in the file at once, in line order.
             await loadExperiment(file, { systemFile: opts.system, kinds });
           }
           results.push({ file, kind, ok: true, issues: [] });

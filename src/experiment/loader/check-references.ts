@@ -21,7 +21,7 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
   const guard = experiment.guardrails;
   const checkTarget = (ref: string, driver: string, path: DocPath) => {
     const [serviceName, proxyName] = splitTarget(ref);
-    const svc = services[serviceName];
+    const svc = Object.hasOwn(services, serviceName) ? services[serviceName] : undefined;
     if (!svc) {
       // A driver may know names that are not services (the proxy driver: a dependency's name hits every link to it).
       const make = driver !== 'process' && proxyName === undefined ? builtinDrivers[driver] : undefined;
@@ -56,15 +56,15 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
     seen.add(p.name);
   });
   experiment.recovery?.services?.forEach((s, i) => {
-    if (!services[s]) issues.push(issueAt(doc, ['recovery', 'services', i], unknownService(s, names)));
-    else if (!services[s].health) issues.push(issueAt(doc, ['recovery', 'services', i], `service "${s}" has no health check in ${loaded.file}, so its recovery cannot be measured`));
+    if (!Object.hasOwn(services, s)) issues.push(issueAt(doc, ['recovery', 'services', i], unknownService(s, names)));
+    else if (!services[s]!.health) issues.push(issueAt(doc, ['recovery', 'services', i], `service "${s}" has no health check in ${loaded.file}, so its recovery cannot be measured`));
   });
   experiment.rollbacks.forEach((r, i) => {
     // A rollback restores, so exclusions and criticality do not apply to it.
-    if ('restart' in r && !services[r.restart]) issues.push(issueAt(doc, ['rollbacks', i, 'restart'], unknownService(r.restart, names)));
+    if ('restart' in r && !Object.hasOwn(services, r.restart)) issues.push(issueAt(doc, ['rollbacks', i, 'restart'], unknownService(r.restart, names)));
   });
   guard.exclude.forEach((s, i) => {
-    if (!services[s]) issues.push(issueAt(doc, ['guardrails', 'exclude', i], unknownService(s, names)));
+    if (!Object.hasOwn(services, s)) issues.push(issueAt(doc, ['guardrails', 'exclude', i], unknownService(s, names)));
   });
   const hasLoad = experiment.load !== undefined;
   const toolProblem = hasLoad && isCommandSpec(experiment.load!) ? loadToolProblem(experiment.load, dirname(doc.absPath)) : undefined;
@@ -74,8 +74,8 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
     const path = ['guardrails', 'abortIf', i];
     if ('availability' in g && g.availability.service !== undefined) {
       const s = g.availability.service;
-      if (!services[s]) issues.push(issueAt(doc, [...path, 'availability', 'service'], unknownService(s, names)));
-      else if (!services[s].health) issues.push(issueAt(doc, [...path, 'availability', 'service'], `service "${s}" has no health check, so its availability cannot be watched`));
+      if (!Object.hasOwn(services, s)) issues.push(issueAt(doc, [...path, 'availability', 'service'], unknownService(s, names)));
+      else if (!services[s]!.health) issues.push(issueAt(doc, [...path, 'availability', 'service'], `service "${s}" has no health check, so its availability cannot be watched`));
     }
     if (('errorRate' in g || 'p95' in g) && (!hasLoad || isCommandSpec(experiment.load!))) {
       // They read the built-in generator's live figures; refuse rather than accept a guardrail that could never trip.

@@ -30,7 +30,7 @@ export function checkSystem(doc: StructuredDocument): LoadedSystem {
   for (const [name, svc] of Object.entries(system.services)) {
     svc.dependsOn.forEach((dep, i) => {
       if (dep === name) issues.push(issueAt(doc, ['services', name, 'dependsOn', i], 'a service cannot depend on itself'));
-      else if (!system.services[dep]) issues.push(issueAt(doc, ['services', name, 'dependsOn', i], unknownService(dep, names)));
+      else if (!Object.hasOwn(system.services, dep)) issues.push(issueAt(doc, ['services', name, 'dependsOn', i], unknownService(dep, names)));
     });
     const proxyNames = new Set<string>();
     svc.proxies.forEach((p, i) => {
@@ -51,5 +51,5 @@ export function unknownService(name: string, known: string[]): string {
 
 function findCycle(system: SystemFile): string[] | undefined {
   // A dependency on an unknown service is reported on its own; it cannot close a cycle.
-  return findDependencyCycle(Object.keys(system.services), (name) => (system.services[name]?.dependsOn ?? []).filter((dep) => system.services[dep]));
+  return findDependencyCycle(Object.keys(system.services), (name) => (system.services[name]?.dependsOn ?? []).filter((dep) => Object.hasOwn(system.services, dep)));
 }

@@ -2,10 +2,10 @@
  * Reads a YAML, JSON or TypeScript/JavaScript file into plain data, keeping a way back from a
  * path in the data to the line and column it came from, so every error can point at the text.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, parseDocument, visit, type Document } from 'yaml';
 import { ValidationError } from '../../errors/index.js';
 
 export type DocPath = (string | number)[];
@@ -22,6 +22,8 @@ export interface StructuredDocument {
 
 const CODE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
 const DATA_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+/** Experiment and system files are a few kB; anything this big is a mistake, and parsing it would take minutes and gigabytes. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export async function readStructured(file: string, cwd = process.cwd()): Promise<StructuredDocument> {
   const absPath = resolve(cwd, file);
@@ -32,8 +34,13 @@ export async function readStructured(file: string, cwd = process.cwd()): Promise
   }
   let text: string;
   try {
+    const size = (await stat(absPath)).size;
+    if (size > MAX_FILE_BYTES) {
+      throw new ValidationError([{ file, path: '', message: `file is ${(size / 1024 / 1024).toFixed(1)} MB; experiment and system files are read up to ${MAX_FILE_BYTES / 1024 / 1024} MB` }]);
+    }
     text = await readFile(absPath, 'utf8');
   } catch (err) {
+    if (err instanceof ValidationError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? `file not found (${absPath})` : `cannot read file: ${code ?? String(err)}`;
     throw new ValidationError([{ file, path: '', message }]);
@@ -42,8 +49,23 @@ export async function readStructured(file: string, cwd = process.cwd()): Promise
 }
 
 export function parseText(file: string, absPath: string, text: string): StructuredDocument {
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const before = text.slice(0, nul);
+    const line = before.split('\n').length;
+    const column = nul - before.lastIndexOf('\n');
+    throw new ValidationError([{ file, path: '', line, column, message: 'not a text file (it contains a NUL byte): expected YAML or JSON' }]);
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The parser's own limits (nesting deep enough to exhaust the stack, an alias bomb past
+  // maxAliasCount) surface as exceptions, not as doc.errors: they are bad input like any other.
+  let doc: Document;
+  let data: unknown;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (err) {
+    throw new ValidationError([{ file, path: '', message: limitMessage(err) }]);
+  }
   if (doc.errors.length > 0) {
     throw new ValidationError(
       doc.errors.map((e) => {
@@ -52,17 +74,68 @@ export function parseText(file: string, absPath: string, text: string): Structur
       }),
     );
   }
-  const data: unknown = doc.toJS();
-  return {
-    file,
-    absPath,
-    data,
-    locate: locatorFor(doc, lineCounter),
-  };
+  try {
+    data = doc.toJS();
+  } catch (err) {
+    const at = firstAlias(doc);
+    const pos = at === undefined ? undefined : lineCounter.linePos(at);
+    throw new ValidationError([{ file, path: '', ...(pos ? { line: pos.line, column: pos.col } : {}), message: limitMessage(err) }]);
+  }
+  const locate = locatorFor(doc, lineCounter);
+  const proto = protoKeyPath(data);
+  if (proto) {
+    const pos = locate(proto.slice(0, -1), '__proto__');
+    throw new ValidationError([{ file, path: formatDocPath(proto), ...(pos ? { line: pos.line, column: pos.column } : {}), message: 'a key named "__proto__" is not allowed (it would replace the object\'s prototype, not name a field)' }]);
+  }
+  return { file, absPath, data, locate };
+}
+
+/** The path of the first `__proto__` key in parsed data (YAML keeps it as an own key; a schema's record would turn it into a prototype). */
+function protoKeyPath(data: unknown): DocPath | undefined {
+  const stack: [unknown, DocPath][] = [[data, []]];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push([v, [...path, i]]));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (key === '__proto__') return [...path, key];
+      stack.push([(value as Record<string, unknown>)[key], [...path, key]]);
+    }
+  }
+  return undefined;
+}
+
+function formatDocPath(path: DocPath): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+  return out;
+}
+
+function limitMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/alias count/i.test(message)) return 'aliases (*name) expand to too much data (the YAML parser refuses it as a resource exhaustion attack): write the values out, or use fewer aliases';
+  if (err instanceof RangeError) return 'nested too deeply for the parser: expected a document a few levels deep';
+  return `cannot parse: ${message.split('\n')[0]}`;
+}
+
+/** Offset of the first alias, where an alias bomb starts. */
+function firstAlias(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function syntaxMessage(code: string, message: string): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (/call stack/i.test(first)) return 'nested too deeply for the parser: expected a document a few levels deep';
   return code === 'DUPLICATE_KEY' ? `duplicate name: ${first}` : `syntax error: ${first}`;
 }
 

@@ -14,16 +14,22 @@ import { closest } from './closest.js';
 const STEP_KEYS = ['fault', 'wait', 'sequence', 'parallel', 'random'] as const;
 const COMMON_FAULT_KEYS = new Set(['fault', 'name', 'target', 'duration']);
 
-export function validateSteps(doc: StructuredDocument, raw: unknown[], path: DocPath, kinds: Record<string, FaultKind>, issues: ValidationIssue[]): Step[] {
+export interface StepOptions {
+  /** Put a no-op wait where a step is invalid, so the others keep their index (their paths in messages). */
+  keepPlaces?: boolean;
+}
+
+export function validateSteps(doc: StructuredDocument, raw: unknown[], path: DocPath, kinds: Record<string, FaultKind>, issues: ValidationIssue[], options: StepOptions = {}): Step[] {
   const steps: Step[] = [];
   raw.forEach((item, i) => {
-    const step = validateStep(doc, item, [...path, i], kinds, issues);
+    const step = validateStep(doc, item, [...path, i], kinds, issues, options);
     if (step) steps.push(step);
+    else if (options.keepPlaces) steps.push({ type: 'wait', wait: 0 });
   });
   return steps;
 }
 
-function validateStep(doc: StructuredDocument, raw: unknown, path: DocPath, kinds: Record<string, FaultKind>, issues: ValidationIssue[]): Step | undefined {
+function validateStep(doc: StructuredDocument, raw: unknown, path: DocPath, kinds: Record<string, FaultKind>, issues: ValidationIssue[], options: StepOptions): Step | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     issues.push(issueAt(doc, path, `expected a step (an object with one of: ${STEP_KEYS.join(', ')})`));
     return undefined;
@@ -85,6 +91,6 @@ function validateStep(doc: StructuredDocument, raw: unknown, path: DocPath, kind
     issues.push(...fromZod(doc, group.error, path));
     return undefined;
   }
-  const children = validateSteps(doc, obj[type] as unknown[], [...path, type], kinds, issues);
+  const children = validateSteps(doc, obj[type] as unknown[], [...path, type], kinds, issues, options);
   return { type, name, steps: children };
 }
