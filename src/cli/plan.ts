@@ -5,6 +5,7 @@
 import type { Writable } from 'node:stream';
 import { resolveProcessTargets } from '../drivers/process/target.js';
 import { readUpState } from '../drivers/process/up-state.js';
+import { systemFingerprint, upMismatch } from '../experiment/runtime/up-match.js';
 import { UpClient } from '../drivers/process/up-client.js';
 import type { LoadedExperiment } from '../experiment/loader/load-experiment.js';
 import { splitTarget } from '../experiment/loader/check-references.js';
@@ -17,7 +18,9 @@ import { kinds } from './context.js';
 export async function printPlan(loaded: LoadedExperiment, out: Writable, stateDir: string): Promise<void> {
   const { experiment, system } = loaded;
   const w = (s: string) => out.write(`${s}\n`);
-  const up = await readUpState(stateDir);
+  const found = await readUpState(stateDir);
+  // Only a daemon serving this very system file runs this system's processes.
+  const up = found && !upMismatch(found, await systemFingerprint(system.absPath)) ? found : undefined;
   const upClient = up ? new UpClient(up) : undefined;
 
   /** What a reference resolves to right now, read-only. */

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { readUpState } from '../drivers/process/up-state.js';
+import { systemFingerprint, upMismatch } from '../experiment/runtime/up-match.js';
 import { UsageError } from '../errors/index.js';
 import type { LoadedExperiment } from '../experiment/loader/load-experiment.js';
 import type { LoadedSystem } from '../experiment/loader/load-system.js';
@@ -88,10 +89,14 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   const stateDir = await stateDirFrom(opts);
   // Quick commands act on running services; say so up front rather than abort a run (exit 2, not 3).
   const up = await readUpState(stateDir);
+  // The daemon must serve this very system file: another system's `api` is not this one's.
+  const mismatch = up && !spec.system ? upMismatch(up, await systemFingerprint(system.absPath)) : undefined;
   for (const ref of refs) {
-    if (system.system.services[ref]!.process && !up?.services.includes(ref)) {
+    if (system.system.services[ref]!.process && (!up?.services.includes(ref) || mismatch)) {
       throw new UsageError(
-        `service ${ref} is not running under faultline up (state dir ${stateDir}): start it with \`faultline up\` in another terminal, or attach to a running process with pid, pidFile or match in ${system.file}`,
+        mismatch
+          ? `service ${ref}: ${mismatch}`
+          : `service ${ref} is not running under faultline up (state dir ${stateDir}): start it with \`faultline up\` in another terminal, or attach to a running process with pid, pidFile or match in ${system.file}`,
       );
     }
   }

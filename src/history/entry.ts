@@ -24,7 +24,7 @@ export interface HistoryEntry {
   /** Longest time to recover over impacted services (null: none impacted, or one never recovered). */
   timeToRecoverMs: number | null;
   allRecovered: boolean;
-  services: { service: string; impacted: boolean; timeToImpactMs: number | null; timeToRecoverMs: number | null; met?: boolean }[];
+  services: { service: string; impacted: boolean; timeToImpactMs: number | null; timeToRecoverMs: number | null; met?: boolean; notMeasured?: 'aborted' }[];
   checks: { kind: CheckResult['kind']; name: string; ok: boolean; observed: string; expected: string }[];
   reportDir?: string;
   /** Catalog runs: the template's parameters as resolved (given with --target/--set, else the literal defaults); part of the key. */
@@ -108,6 +108,7 @@ export function historyEntryFor(journal: Journal, options: { projectDir: string;
       timeToImpactMs: r.timeToImpactMs,
       timeToRecoverMs: r.timeToRecoverMs,
       ...(r.met !== undefined ? { met: r.met } : {}),
+      ...(r.notMeasured ? { notMeasured: r.notMeasured } : {}),
     })),
     checks: journal.verdicts.map((v) => ({ kind: v.kind, name: v.name, ok: v.ok, observed: v.observed, expected: v.expected })),
   };

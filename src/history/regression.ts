@@ -24,7 +24,8 @@ export function findRegressions(previous: HistoryEntry, current: HistoryEntry, t
   const precision = Math.max(previous.probeIntervalMs, current.probeIntervalMs);
   for (const now of current.services) {
     const before = previous.services.find((s) => s.service === now.service);
-    if (!before || !now.impacted) continue;
+    // An aborted run did not watch long enough to say: not a regression, and no baseline either.
+    if (!before || !now.impacted || now.notMeasured || before.notMeasured) continue;
     const recoveredBefore = !before.impacted || before.timeToRecoverMs !== null;
     if (now.timeToRecoverMs === null) {
       if (recoveredBefore) {
