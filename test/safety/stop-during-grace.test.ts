@@ -29,14 +29,16 @@ describe('emergencyStop and a run that starts during its grace period', () => {
     const stubborn = await startFakeRun({ stateDir, runId: 'stubborn', mode: 'stubborn', outFile: file('stubborn.out'), markerFile: file('stubborn.marker') });
     children.push(stubborn);
 
-    const stopping = emergencyStop({ stateDir, kinds: { marker: markerKind() }, log: () => {}, graceMs: 2500 });
-    // While the stop waits for the stubborn run, another run starts and applies its fault.
+    const stopping = emergencyStop({ stateDir, kinds: { marker: markerKind() }, log: () => {}, graceMs: 120_000 });
+    // While the stop waits for the stubborn run, another run starts and applies its fault…
     const newcomer = await startFakeRun({ stateDir, runId: 'newcomer', mode: 'cooperative', outFile: file('newcomer.out'), markerFile: file('newcomer.marker') });
     children.push(newcomer);
+    // …and only then does the stubborn run end (killed: it ignores the stop), so the stop goes on to revert.
+    stubborn.kill('SIGKILL');
     const result = await stopping;
 
     assert.deepEqual(
-      result.didNotExit.map((r) => r.runId),
+      result.stopped.map((r) => r.runId),
       ['stubborn'],
     );
     assert.deepEqual(
