@@ -91,11 +91,11 @@ describe('junit', () => {
     };
     const suite = doc.testsuites.testsuite;
     const failed = journal.verdicts.filter((v) => !v.ok);
-    // 2 before + 1 throughout + 5 recovery + 2 after
-    assert.equal(journal.verdicts.length, 10);
-    assert.equal(suite.testcase.length, 10);
-    assert.equal(Number(suite.tests), 10);
-    assert.equal(Number(doc.testsuites.tests), 10);
+    // before: 2 probes + the health of the 5 services in scope; 1 throughout; 5 recovery; 2 after
+    assert.equal(journal.verdicts.length, 15);
+    assert.equal(suite.testcase.length, 15);
+    assert.equal(Number(suite.tests), 15);
+    assert.equal(Number(doc.testsuites.tests), 15);
     assert.equal(Number(suite.failures), failed.length);
     assert.equal(Number(suite.errors), 0);
     assert.deepEqual(suite.testcase.map((c) => c.classname.split('.').pop()), journal.verdicts.map((v) => v.kind));
@@ -110,7 +110,7 @@ describe('junit', () => {
     const aborted = { ...journal, status: 'aborted', exitCode: 3, reasons: ['interrupted (SIGINT)'] } as Journal;
     const xml = reportFormats.junit.render(aborted);
     assert.equal(XMLValidator.validate(xml), true);
-    assert.match(xml, /<testsuite [^>]*tests="11" failures="1" errors="1"/);
+    assert.match(xml, /<testsuite [^>]*tests="16" failures="1" errors="1"/);
     assert.match(xml, /<error message="run aborted: interrupted \(SIGINT\)" type="aborted">/);
   });
 });
