@@ -76,7 +76,7 @@ export function analyzeRecovery(samples: readonly Point[], window: RecoveryWindo
     return { impacted: false, impactAt: null, timeToImpactMs: null, recoveredAt: null, timeToRecoverMs: null, outageMs: null, failedSamples };
   }
   // Every sample after the last failure is ok, so it is enough to count them.
-  const recoveredAt = last - lastFailure >= sustained ? ordered[lastFailure + 1]!.t : null;
+  const recoveredAt = last - lastFailure >= sustained ? healthyFrom(ordered[lastFailure + 1]!, faultEnd) : null;
   return {
     impacted: true,
     impactAt,
@@ -86,6 +86,16 @@ export function analyzeRecovery(samples: readonly Point[], window: RecoveryWindo
     outageMs: recoveredAt === null ? null : recoveredAt - impactAt,
     failedSamples,
   };
+}
+
+/**
+ * When a healthy probe shows the service answering: its start, as a rule — but a probe sent while
+ * the fault still held and answered only after it ended (it waited on a paused process until the
+ * revert) proves nothing before the fault ended: it counts from when its answer came.
+ */
+function healthyFrom(sample: Point, faultEnd: number): number {
+  const answeredAt = sample.t + (sample.latencyMs ?? 0);
+  return sample.t < faultEnd && answeredAt > faultEnd ? answeredAt : sample.t;
 }
 
 /** t of the first sample (at or after `from`) that starts a run of `sustained` consecutive ok samples, or null. */

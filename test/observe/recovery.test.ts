@@ -68,6 +68,18 @@ describe('analyzeRecovery', () => {
     assert.deepEqual([r.recoveredAt, r.timeToRecoverMs, r.outageMs], [200, 0, 100]);
   });
 
+  it('a probe that waited through the revert counts from its answer, not from when it was sent', () => {
+    // Paused until 600: the probe sent at 500 hangs until the revert and is answered at 610.
+    const samples = [
+      { t: 0, ok: true, latencyMs: 5 },
+      { t: 100, ok: false, latencyMs: 300 },
+      { t: 500, ok: true, latencyMs: 110 },
+      { t: 700, ok: true, latencyMs: 5 },
+    ];
+    const r = analyzeRecovery(samples, { faultStart: 50, faultEnd: 600, sustained: 2 });
+    assert.deepEqual([r.recoveredAt, r.timeToRecoverMs], [610, 10]);
+  });
+
   it('ignores samples after the deadline', () => {
     const samples = series('+--+++');
     assert.equal(analyzeRecovery(samples, { faultStart: 0, faultEnd: 0, sustained: 3, deadline: 400 }).recoveredAt, null);
