@@ -11,7 +11,12 @@ import { FaultlineError } from '../errors/index.js';
 import { processStartTime } from '../safety/pid.js';
 import { HEARTBEAT_MS } from '../safety/reaper.js';
 
-const entry = fileURLToPath(new URL('./reaper-main.js', import.meta.url));
+// Built: dist/cli/reaper-main.js. Run from source (tsx, as some tests do): reaper-main.ts, with
+// the same module loader this process was started with.
+const here = fileURLToPath(import.meta.url);
+const fromSource = here.endsWith('.ts');
+const entry = fileURLToPath(new URL(fromSource ? './reaper-main.ts' : './reaper-main.js', import.meta.url));
+const loaderArgs = fromSource ? moduleLoaderArgs(process.execArgv) : [];
 /** Node's start on a busy 2-core machine can take a few seconds; this is far beyond it. */
 const HANDSHAKE_TIMEOUT_MS = 20_000;
 
@@ -39,7 +44,7 @@ export async function startReaper(stateDir: string, runId: string, options: Reap
   }
   const startTime = processStartTime(process.pid) ?? '-';
   const deadline = options.deadline === undefined ? '-' : String(Math.round(options.deadline));
-  const args = [entry, stateDir, runId, String(process.pid), startTime, deadline];
+  const args = [...loaderArgs, entry, stateDir, runId, String(process.pid), startTime, deadline];
   // Detached: its own session, so a Ctrl-C to the terminal's process group or a CI job's kill of
   // faultline's group does not take the reaper down with the run it guards.
   const child = spawn(process.execPath, args, { detached: true, stdio: ['pipe', 'pipe', log] });
@@ -97,4 +102,18 @@ function reaperError(why: string, logPath: string): FaultlineError {
     'E_REAPER',
     `the reaper did not start: ${why} (its log: ${logPath}); nothing was injected. Use --no-reaper to run without it (then only \`faultline recover\` reverts faults after a crash of faultline)`,
   );
+}
+
+/** The --import/--loader/--require flags (and their values) of this process: what runs TypeScript. */
+function moduleLoaderArgs(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  const takesValue = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const name = arg.split('=')[0]!;
+    if (!takesValue.has(name)) continue;
+    out.push(arg);
+    if (!arg.includes('=') && i + 1 < execArgv.length) out.push(execArgv[++i]!);
+  }
+  return out;
 }
