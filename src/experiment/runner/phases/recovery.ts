@@ -37,12 +37,19 @@ export async function recovery(ctx: RunContext): Promise<void> {
   const deadline = recoveryDeadline(ctx, window.end);
   // Until the abort: the full deadline. After it: a short bounded look.
   const limit = () => (ctx.record.abortedT === undefined ? deadline : Math.min(deadline, Math.max(ctx.record.abortedT, window.end) + ABORTED_RECOVERY_WAIT_MS));
+  const phaseStart = ts.now();
   while (ts.now() < limit()) {
     // Ends healthy, not merely was healthy once: an outage after a healthy spell (a rollback's
-    // restart) is waited out, as the analysis counts recovery from the last failure.
-    const pending = scope.filter((s) => !endsHealthy(ts.samples(`service:${s}`), window.end, sustained));
+    // restart) is waited out, as the analysis counts recovery from the last failure. And settled:
+    // a probe of each service has started since this phase began — probes of one series never
+    // overlap, so no probe from before (one in flight across a rollback's restart) is still to land.
+    const pending = scope.filter((s) => !settledHealthy(ts.samples(`service:${s}`), window.end, sustained, phaseStart));
     if (pending.length === 0) break;
     await sleep(Math.min(ctx.probeInterval, POLL_MS), ctx.signal.aborted ? undefined : ctx.signal);
   }
   ctx.record.recoveryObserved = { until: ts.now(), deadline };
+}
+
+function settledHealthy(samples: ReturnType<RunContext['ts']['samples']>, from: number, sustained: number, since: number): boolean {
+  return samples.some((x) => x.t >= since) && endsHealthy(samples, from, sustained);
 }
