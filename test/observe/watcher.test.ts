@@ -112,8 +112,10 @@ describe('watch', () => {
     // The first probe after listen() comes at most one interval later (slack for a slow timer).
     assert.ok(late >= -10 && late <= interval + SLACK_MS, `recovered ${late}ms after the restart`);
     assert.ok(Math.abs(r.timeToRecoverMs! - (restartedAt - killedAt)) <= interval + SLACK_MS, `time to recover ${r.timeToRecoverMs}ms, real ${restartedAt - killedAt}ms`);
-    const failures = samples().filter((x) => !x.ok);
-    assert.ok(failures.every((x) => x.error === 'ECONNREFUSED' && x.observed.startsWith('ECONNREFUSED')), failures.map((x) => x.observed).join('; '));
+    // Refused while it is down; a probe in flight at the close may see its connection reset instead.
+    const [first, ...rest] = samples().filter((x) => !x.ok);
+    assert.ok(first && ['ECONNREFUSED', 'ECONNRESET'].includes(first.error ?? ''), `${first?.observed}`);
+    assert.ok(rest.every((x) => x.error === 'ECONNREFUSED' && x.observed.startsWith('ECONNREFUSED')), rest.map((x) => x.observed).join('; '));
   });
 
   it('stops promptly on abort and drops the probe it cut short', async () => {
