@@ -3,7 +3,7 @@
  * its bytes durable, but a new name (a created file or directory, a rename) lives in its parent
  * directory, which needs an fsync of its own.
  */
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 /** fsync a directory, so the names created or renamed in it are durable. */
@@ -23,15 +23,27 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** `mkdir -p`, then fsync the parent of every directory it created (top-down), so none of them can vanish. */
+/** `mkdir -p`, then fsync the parent of every directory it created, so none of them can vanish. */
 export async function mkdirDurable(dir: string): Promise<void> {
-  const first = await mkdir(dir, { recursive: true }); // the first directory created, if any
-  if (first === undefined) return;
   const target = resolve(dir);
-  for (let d = target; ; d = dirname(d)) {
-    await syncDir(dirname(d));
-    if (d === resolve(first) || dirname(d) === d) break;
+  // The deepest ancestor that exists already: every directory below it is new. (Found by hand:
+  // what mkdir's recursive mode returns has differed between Node versions.)
+  let existing = target;
+  while (!(await isDir(existing))) {
+    const up = dirname(existing);
+    if (up === existing) break;
+    existing = up;
   }
+  if (existing === target) return;
+  await mkdir(target, { recursive: true });
+  for (let d = target; d !== existing && dirname(d) !== d; d = dirname(d)) await syncDir(dirname(d));
+}
+
+async function isDir(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** Append one record and fsync it before resolving. */
