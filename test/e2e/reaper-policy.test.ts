@@ -94,14 +94,15 @@ describe('the reaper and a live run', () => {
   });
 
   test('a run frozen past its deadline is killed by the reaper, which then reverts its fault and says why', async () => {
-    const file = await pauseFile('60s', 'maxDuration: 3s\n');
+    // Long enough that the run is frozen well before its own maxDuration timer could fire, on a busy machine too.
+    const file = await pauseFile('60s', 'maxDuration: 15s\n');
     const env = { FAULTLINE_STATE_DIR: stateOf(), FAULTLINE_REAPER_GRACE_MS: '500', FAULTLINE_REAPER_SILENCE_MS: '300' };
     const run = startCli(['run', file, '-r', `out-${n}`], { cwd: dir, env });
     await waitFor(() => procState(pid) === 'T', { what: 'the pause', timeoutMs: 30_000 });
     run.child.kill('SIGSTOP'); // before its own maxDuration timer can fire: only the reaper can end this
     const res = await run.done;
     assert.equal(res.signal, 'SIGKILL');
-    await waitFor(() => procState(pid) !== 'T', { what: 'the reaper to revert the pause', timeoutMs: 10_000 });
+    await waitFor(() => procState(pid) !== 'T', { what: 'the reaper to revert the pause', timeoutMs: 30_000 });
     assert.equal(await httpOk(`http://127.0.0.1:${port}/`), true);
     const killed = await waitFor(async () => (await readAudit(stateOf())).find((e) => e.event === 'reaper' && e.outcome === 'killed-run'), { what: 'the audit line' });
     assert.match(killed.detail ?? '', /still alive at its deadline .*killed it \(SIGKILL\) before reverting its faults/);
