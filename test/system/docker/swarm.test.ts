@@ -83,6 +83,8 @@ describe('swarm services', { skip, concurrency: 1 }, () => {
     const [first] = tasks();
     docker('pause', first!);
     try {
+      // `docker pause` can return a moment before the engine's container list shows it paused.
+      await waitFor('the engine to list the task paused', () => dockerTry('ps', '-q', '--filter', 'status=paused', '--filter', `name=${first!}`).out !== '', 15_000, 20);
       const paused = check();
       assert.equal(paused.ok, false, paused.out);
       assert.match(paused.out, /2\/2 tasks running by the manager's count, but 1 task\(s\) on this node have no running container/);
@@ -94,7 +96,7 @@ describe('swarm services', { skip, concurrency: 1 }, () => {
     // learns of it from the node's agent some time later; 0.1 to 0.3 s here, more on a busy host).
     const [victim] = tasks();
     process.kill(Number(docker('inspect', '--format', '{{.State.Pid}}', victim!)), 'SIGKILL');
-    await waitFor('the engine to see the task exit', () => docker('inspect', '--format', '{{.State.Running}}', victim!) === 'false', 15_000, 20);
+    await waitFor('the engine to list the task exited', () => dockerTry('ps', '-q', '--filter', 'status=exited', '--filter', `name=${victim!}`).out !== '', 15_000, 20);
     const crashed = check();
     assert.equal(crashed.ok, false, crashed.out);
     await waitFor('the replacement, healthy by the check', () => check().ok, 30_000, 200);
@@ -106,9 +108,13 @@ describe('swarm services', { skip, concurrency: 1 }, () => {
     const fault = dockerFaults['container-pause'];
     const p = fault.params.parse({});
     const info = fault.plan(target, p);
-    await fault.inject(target, p, testContext());
-    assert.deepEqual(before.map((t) => docker('inspect', '--format', '{{.State.Paused}}', t)), ['true', 'true']);
-    await fault.revert(info, testContext());
+    assert.equal(before.length, 2, `two running tasks before the fault: ${before.join(', ')}`);
+    try {
+      await fault.inject(target, p, testContext());
+      assert.deepEqual(before.map((t) => docker('inspect', '--format', '{{.State.Paused}}', t)), ['true', 'true']);
+    } finally {
+      await fault.revert(info, testContext());
+    }
     assert.deepEqual(before.map((t) => docker('inspect', '--format', '{{.State.Paused}}', t)), ['false', 'false']);
     assert.deepEqual(tasks(), before);
   });
