@@ -76,7 +76,7 @@ export function analyzeRecovery(samples: readonly Point[], window: RecoveryWindo
     return { impacted: false, impactAt: null, timeToImpactMs: null, recoveredAt: null, timeToRecoverMs: null, outageMs: null, failedSamples };
   }
   // Every sample after the last failure is ok, so it is enough to count them.
-  const recoveredAt = last - lastFailure >= sustained ? healthyFrom(ordered[lastFailure + 1]!, faultEnd) : null;
+  const recoveredAt = last - lastFailure >= sustained ? healthyFrom(ordered[lastFailure + 1]!) : null;
   return {
     impacted: true,
     impactAt,
@@ -89,13 +89,14 @@ export function analyzeRecovery(samples: readonly Point[], window: RecoveryWindo
 }
 
 /**
- * When a healthy probe shows the service answering: its start, as a rule — but a probe sent while
- * the fault still held and answered only after it ended (it waited on a paused process until the
- * revert) proves nothing before the fault ended: it counts from when its answer came.
+ * When the probe that ends an outage shows the service answering: when its answer came. A probe
+ * sent into an outage can be held rather than refused — by a paused process until the revert, by
+ * Docker's userland proxy until the container is back (seen: a probe sent 0.6 s before a
+ * container's restart answered 200 just after it) — so its start proves nothing; its answer does.
+ * The cost is one probe latency (milliseconds) on a recovery that did not wait.
  */
-function healthyFrom(sample: Point, faultEnd: number): number {
-  const answeredAt = sample.t + (sample.latencyMs ?? 0);
-  return sample.t < faultEnd && answeredAt > faultEnd ? answeredAt : sample.t;
+function healthyFrom(sample: Point): number {
+  return sample.t + (sample.latencyMs ?? 0);
 }
 
 /** t of the first sample (at or after `from`) that starts a run of `sustained` consecutive ok samples, or null. */

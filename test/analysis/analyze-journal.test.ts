@@ -134,12 +134,13 @@ describe('per service', () => {
     }
     const store = a.services.find((s) => s.service === 'store')!;
     assert.equal(store.targeted, true);
-    assert.equal(store.timeToRecoverMs, 700);
+    // The first healthy probe answers 2 ms after it starts: recovered from its answer.
+    assert.equal(store.timeToRecoverMs, 702);
     // baseline: t 0..900 (10 ok); method: t 1000 (1 ok); recovery: t 1100..2900 (6 failed of 19).
     assert.deepEqual(store.availability.map((p) => [p.phase, p.samples, p.ok]), [['baseline', 10, 10], ['method', 1, 1], ['recovery', 19, 13]]);
     assert.equal(store.availabilityUnderChaos, 14 / 20);
     assert.equal(a.services.find((s) => s.service === 'audit')!.critical, true);
-    assert.equal(a.timeToRecoverMs, 800);
+    assert.equal(a.timeToRecoverMs, 802);
     assert.equal(a.allRecovered, true);
   });
 });
@@ -147,9 +148,9 @@ describe('per service', () => {
 describe('score and maturity', () => {
   test('sub-scores and the weighted total follow the documented formulas', () => {
     const { score, maturity } = analyzeJournal(shop());
-    // recovery: store, cart, billing 700 ms, gateway 800 ms of 2 × 5 s → 93, 93, 93, 92 → 92.75
+    // recovery: store, cart, billing 702 ms, gateway 802 ms (answers 2 ms after the probes start) of 2 × 5 s → 93, 93, 93, 92 → 92.75
     assert.equal(score.recovery.score, 93);
-    assert.match(score.recovery.explanation, /store 700ms of 5\.00s → 93/);
+    assert.match(score.recovery.explanation, /store 702ms of 5\.00s → 93/);
     // isolation: bystanders cart, gateway, billing (1 each) and audit (critical: 2); only audit healthy → 2/5
     assert.equal(score.isolation.score, 40);
     // degradation, no load and no probes: health samples from t=1000: 100, of which 19 failed

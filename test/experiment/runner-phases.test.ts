@@ -44,7 +44,7 @@ test('recovery after an abort: not seen recovering before a cut-short watch is "
   assert.equal(full!.met, false);
   const [recovered] = analyzeServices({ ...input, samples: samples('service:api', [true, true, false, true, true]), aborted: { until: 500, deadline: 10_350 } });
   assert.equal(recovered!.notMeasured, undefined, 'seen recovering: measured');
-  assert.equal(recovered!.timeToRecoverMs, 150);
+  assert.equal(recovered!.timeToRecoverMs, 155, 'from the answer of the probe at 300 (5 ms) to the fault end at 150');
 });
 
 test('status: revert failed > aborted > deviated (steady state, skipped step, failed verdict) > held', () => {

@@ -25,8 +25,8 @@ describe('entries and the file', () => {
   test('an entry keeps the figures trends and the gate need, keyed by the experiment path in the project', () => {
     const e = historyEntryFor(run(5), { projectDir: '/project', reportDir: '/project/.faultline/reports/x' });
     assert.equal(e.key, 'experiments/synthetic.yaml');
-    assert.equal(e.timeToRecoverMs, 600);
-    assert.deepEqual(e.services, [{ service: 'api', impacted: true, timeToImpactMs: 100, timeToRecoverMs: 600, met: true }]);
+    assert.equal(e.timeToRecoverMs, 602, 'the recovering probe answers 2 ms after its start');
+    assert.deepEqual(e.services, [{ service: 'api', impacted: true, timeToImpactMs: 100, timeToRecoverMs: 602, met: true }]);
     assert.deepEqual(e.checks.map((c) => [c.kind, c.ok]), [['recovery', true]]);
     assert.equal(typeof e.score, 'number');
     assert.equal(experimentKey('/elsewhere/x.yaml', '/project'), '../elsewhere/x.yaml');
@@ -67,13 +67,13 @@ describe('entries and the file', () => {
     const second = await recordRun(stateDir, run(15, { runId: 'r2', experimentFile: `${root}/exp.yaml` }));
     assert.equal(second.previous?.runId, 'r1');
     assert.equal(second.regressions.length, 1);
-    assert.match(second.regressions[0]!.message, /time to recover of api rose from 600ms to 1\.60s \(\+167%; the limit is \+20%\) since run r1/);
+    assert.match(second.regressions[0]!.message, /time to recover of api rose from 602ms to 1\.60s \(\+166%; the limit is \+20%\) since run r1/);
   });
 });
 
 describe('regression rules', () => {
   test('time to recover worse by more than 20% and by more than a probe interval', () => {
-    const base = entry(run(5)); // 600 ms
+    const base = entry(run(5)); // 602 ms
     assert.deepEqual(findRegressions(base, entry(run(6))), [], '+100 ms = +17%: within 20%');
     const worse = findRegressions(base, entry(run(7))); // 800 ms: +33%, +200 ms
     assert.equal(worse.length, 1);
@@ -85,7 +85,7 @@ describe('regression rules', () => {
   test('a service that recovered last time and does not now', () => {
     const r = findRegressions(entry(run(5)), entry(run(40)));
     assert.deepEqual(r.map((x) => x.kind).sort(), ['check', 'not-recovered']);
-    assert.match(r.find((x) => x.kind === 'not-recovered')!.message, /api did not recover; last time .* it recovered in 600ms/);
+    assert.match(r.find((x) => x.kind === 'not-recovered')!.message, /api did not recover; last time .* it recovered in 602ms/);
   });
 
   test('a check that held now fails; a run that held now aborts', () => {
@@ -123,8 +123,8 @@ describe('trends', () => {
     assert.equal(t.runs, 4);
     assert.equal(t.held, 2);
     assert.equal(t.successRate, 0.5);
-    assert.deepEqual(t.timeToRecoverMs.values, [600, null, 800, null]);
-    assert.equal(t.timeToRecoverMs.mean, 700);
+    assert.deepEqual(t.timeToRecoverMs.values, [602, null, 802, null]);
+    assert.equal(t.timeToRecoverMs.mean, 702);
     assert.equal(t.timeToRecoverMs.last, null);
     assert.equal(t.failures, 2);
     assert.equal(t.meanTimeBetweenFailuresMs, 3 * day);
