@@ -12,15 +12,16 @@ import type { LoadedExperiment } from '../experiment/loader/load-experiment.js';
 import type { LoadedSystem } from '../experiment/loader/load-system.js';
 import { unknownService } from '../experiment/loader/load-system.js';
 import { newRunId, runExperiment } from '../experiment/runner/run-experiment.js';
-import type { Step, TargetRef } from '../experiment/schema/experiment.js';
+import type { Step } from '../experiment/schema/experiment.js';
 import { DEFAULT_GUARDRAILS } from '../experiment/schema/guardrails.js';
 import { ConsoleReporter } from '../reporters/console-reporter.js';
 import { recordRun } from '../history/index.js';
 import { JournalReporter } from '../reporters/journal-reporter.js';
 import type { Reporter } from '../reporters/types.js';
-import type { Journal } from '../journal/types.js';
 import { parseDuration } from '../util/duration.js';
 import { confirmRemote } from './confirm.js';
+import { DEFAULT_QUICK_WINDOW_MS, type QuickLoad } from './quick-load.js';
+import { quickResult, quickResultLines } from './quick-result.js';
 import { guardedRun } from './guarded-run.js';
 import { kinds, printJson, stateDirFrom, systemFrom, type CommonOptions } from './context.js';
 
@@ -33,15 +34,23 @@ export interface QuickOptions extends CommonOptions {
 }
 
 export interface QuickFault {
-  fault: string;
-  target: TargetRef;
+  /**
+   * One fault per service: `kill api` has one; `random` one per candidate, of which the run picks
+   * one (with its seed, recorded in the journal). Each service's kind decides its fault (quickFault).
+   */
+  choices: { service: string; fault: string; params?: Record<string, unknown> }[];
+  /** How long a held fault stays (pause, limit, …); with load, each window's length too. */
   duration?: number;
-  params?: Record<string, unknown>;
   title: string;
   /** A system built in memory (a `host:port` target needs no system file): used instead of --system. */
   system?: LoadedSystem;
   /** The run history's key when the title is not stable (`random`: its title lists the candidates). */
   historyKey?: string;
+  /** Traffic and SLOs (`--load`): the run gets a baseline, a fault and a recovery window. */
+  load?: QuickLoad;
+  /** With load, the length of each window. */
+  windowMs?: number;
+  seed?: number;
 }
 
 export function durationFlag(value: string | undefined, flag: string, fallback: number): number {
@@ -54,17 +63,23 @@ export function durationFlag(value: string | undefined, flag: string, fallback: 
 export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promise<number> {
   const system = spec.system ?? (await systemFrom(opts));
   const names = Object.keys(system.system.services);
-  const refs = typeof spec.target === 'string' ? [spec.target] : Array.isArray(spec.target) ? spec.target : spec.target.random;
+  const refs = spec.choices.map((c) => c.service);
   for (const ref of refs) if (!Object.hasOwn(system.system.services, ref)) throw new UsageError(unknownService(ref, names));
 
-  const kind = kinds[spec.fault]!;
-  const params = kind.params.safeParse(spec.params ?? {});
-  if (!params.success) throw new UsageError(`${spec.fault}: ${params.error.issues.map((i) => `${i.path.join('.') || 'parameters'}: ${i.message}`).join('; ')}`);
+  const steps: Step[] = spec.choices.map((c) => {
+    const kind = kinds[c.fault]!;
+    const params = kind.params.safeParse(c.params ?? {});
+    if (!params.success) throw new UsageError(`${c.fault} on ${c.service}: ${params.error.issues.map((i) => `${i.path.join('.') || 'parameters'}: ${i.message}`).join('; ')}`);
+    return { type: 'fault', fault: c.fault, target: c.service, ...(spec.duration !== undefined ? { duration: spec.duration } : {}), params: c.params ?? {} };
+  });
   const within = durationFlag(opts.timeout, '--timeout', 30_000);
   const sustained = Number(opts.sustained ?? 3);
   if (!Number.isInteger(sustained) || sustained < 1) throw new UsageError(`--sustained: expected a whole number >= 1, got "${opts.sustained}"`);
 
-  const step: Step = { type: 'fault', fault: spec.fault, target: spec.target, ...(spec.duration !== undefined ? { duration: spec.duration } : {}), params: spec.params ?? {} };
+  const faultStep: Step = steps.length === 1 ? steps[0]! : { type: 'random', steps };
+  // With load, the fault's window lasts as long as the others: a kill is instant, its outage is not.
+  const window = spec.load ? (spec.windowMs ?? DEFAULT_QUICK_WINDOW_MS) : 0;
+  const method: Step[] = spec.load && spec.duration === undefined ? [faultStep, { type: 'wait', wait: window }] : [faultStep];
   const watched = refs.filter((r) => system.system.services[r]!.health);
   const loaded: LoadedExperiment = {
     file: `faultline ${spec.title}`,
@@ -74,15 +89,17 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
     experiment: {
       title: spec.title,
       tags: ['quick'],
-      baseline: 0,
+      baseline: window,
       hypothesis: { probes: [] },
-      method: [step],
+      method,
       rollbacks: [],
-      maxDuration: within + (spec.duration ?? 0) + 60_000,
+      maxDuration: within + (spec.duration ?? 0) + 3 * window + 60_000,
       // Naming a service on the command line is explicit consent, critical or not (`random` filters itself).
       guardrails: { ...DEFAULT_GUARDRAILS, allowCritical: true },
-      slos: [],
-      ...(watched.length ? { recovery: { within, sustained, services: watched } } : {}),
+      slos: spec.load?.slos ?? [],
+      ...(spec.load ? { load: spec.load.load } : {}),
+      ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
+      ...(watched.length ? { recovery: { within, sustained, services: watched, ...(window ? { observe: window } : {}) } } : {}),
     },
   };
 
@@ -101,7 +118,8 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
     }
   }
   const runId = newRunId();
-  const reporters: Reporter[] = [new ConsoleReporter(opts.json ? process.stderr : process.stdout)];
+  const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout, { deferVerdict: true });
+  const reporters: Reporter[] = [consoleReporter];
   if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)));
   const journal = await guardedRun(stateDir, runId, { reaper: opts.reaper, maxDurationMs: loaded.experiment.maxDuration }, (signal) => runExperiment(loaded, { kinds, stateDir, runId, reporters, signal, startServices: false, confirm: confirmRemote(opts.yes) }));
   // Quick faults count in `faultline history` too, keyed by their title ("kill api"); `random` is
@@ -111,26 +129,23 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   await recordRun(stateDir, journal, { ...(opts.reportDir ? { reportDir: resolve(opts.reportDir) } : {}), ...(identity ? { identity } : {}) }).catch((err: unknown) => {
     process.stderr.write(`faultline: warning: could not update the run history: ${(err as Error).message}\n`);
   });
+  const result = quickResult(journal, system);
+  if (result) for (const line of quickResultLines(result, journal.faults[0])) consoleReporter.summaryLine(line);
+  consoleReporter.printVerdict(journal, { exitCode: journal.exitCode });
   if (opts.json) {
     printJson({
       runId: journal.runId,
       status: journal.status,
       exitCode: journal.exitCode,
       reasons: journal.reasons,
+      // The common case, flat: the service the fault hit, its times, and what brought it back.
+      ...(result ?? {}),
       faults: journal.faults,
       recovery: journal.recovery,
       serviceEvents: journal.serviceEvents,
-      // The common case, flat: the service the fault hit.
-      ...flatRecovery(journal),
     });
   }
   return journal.exitCode;
-}
-
-function flatRecovery(journal: Journal): Record<string, unknown> {
-  const hit = journal.recovery.find((r) => r.faultIds.length > 0);
-  if (!hit) return {};
-  return { service: hit.service, timeToImpactMs: hit.timeToImpactMs, timeToRecoverMs: hit.timeToRecoverMs, outageMs: hit.outageMs, restarts: hit.restarts };
 }
 
 /** Flags every quick fault command shares; `systemHelp` says when the system file is needed. */

@@ -91,6 +91,11 @@ export class ConsoleReporter implements Reporter {
   private readonly dim = this.paint(2);
   private readonly bold = this.paint(1);
 
+  /** A line of the summary from the caller (a quick command's result), before printVerdict. */
+  summaryLine(text: string): void {
+    this.line(text);
+  }
+
   private line(text: string): void {
     if (this.live && this.status) this.out.write('\r\x1b[2K');
     this.out.write(`${text}\n`);

@@ -13,7 +13,11 @@ import { parseEndpoint } from '../../drivers/linux/target.js';
 import { UsageError } from '../../errors/index.js';
 import type { LoadedSystem } from '../../experiment/loader/load-system.js';
 import { systemSchema } from '../../experiment/schema/system.js';
-import { durationFlag, quickFlags, runQuickFault, type QuickOptions } from '../quick-fault.js';
+import { unknownService } from '../../experiment/loader/load-system.js';
+import { systemFrom } from '../context.js';
+import { quickFault } from '../quick-actions.js';
+import { quickFlags, runQuickFault, type QuickOptions } from '../quick-fault.js';
+import { loadFlags, quickLoad, quickWindows, type QuickLoadFlags } from '../quick-load.js';
 
 
 /** The shared quick flags; a host:port target needs no system file. */
@@ -35,6 +39,7 @@ Exit codes: 0 healthy again in time (or no health check) · 1 not healthy again 
 2 bad input, or this host cannot run the fault · 3 interrupted (everything reverted) · 4 a revert failed.
 If faultline dies while the fault holds, its reaper reverts it; \`faultline recover\` does too.`;
 
+type LoadOpts = QuickOptions & QuickLoadFlags & { for: string };
 type SelectorOpts = { direction: string; peers?: string; ports?: string; protocol: string };
 
 function selectorParams(opts: SelectorOpts): Record<string, unknown> {
@@ -88,80 +93,91 @@ function tcpAnswers(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function runNetwork(fault: LinuxFaultName, target: string, params: Record<string, unknown>, duration: number, title: string, opts: QuickOptions): Promise<number> {
+async function runNetwork(fault: LinuxFaultName, target: string, params: Record<string, unknown>, title: string, opts: LoadOpts, rateFlag: 'rate' | 'load-rate' = 'rate'): Promise<number> {
+  const load = quickLoad(opts, rateFlag);
+  const windows = quickWindows(opts.for, load !== undefined, true);
   preflight(fault, params);
+  const withLoad = { ...windows, ...(load ? { load } : {}) };
   if (target.includes(':')) {
     const { service, system } = await endpointSystem(target);
-    return runQuickFault({ fault, target: service, duration, params, title, system }, opts);
+    return runQuickFault({ choices: [{ service, fault, params }], title, system, ...withLoad }, opts);
   }
-  return runQuickFault({ fault, target, duration, params, title }, opts);
+  return runQuickFault({ choices: [{ service: target, fault, params }], title, ...withLoad }, opts);
 }
 
 export function registerLinuxQuick(program: Command, setExit: (code: number) => void): void {
-  selectorFlags(linuxFlags(program.command('partition').description('Cut a service (or host:port) off the network for a while — its packets dropped, or rejected — then heal it')))
+  selectorFlags(loadFlags(linuxFlags(program.command('partition').description('Cut a service (or host:port) off the network for a while — its packets dropped, or rejected — then heal it'))))
     .argument('<target>', 'service from the system file, or host:port')
     .requiredOption('--for <duration>', 'how long, e.g. 10s')
     .option('--reject', 'reject (TCP reset, ICMP unreachable) instead of dropping silently')
     .addHelpText('after', `${EXIT_HELP}\n\nExamples:\n  faultline partition db --for 10s\n  faultline partition 127.0.0.1:5432 --for 10s --reject`)
-    .action(async (target: string, opts: QuickOptions & SelectorOpts & { for: string; reject?: boolean }) => {
-      const duration = durationFlag(opts.for, '--for', 0);
+    .action(async (target: string, opts: LoadOpts & SelectorOpts & { reject?: boolean }) => {
       const params = { ...selectorParams(opts), action: opts.reject ? 'reject' : 'drop' };
-      setExit(await runNetwork('net-partition', target, params, duration, `partition ${target} for ${opts.for}`, opts));
+      setExit(await runNetwork('net-partition', target, params, `partition ${target} for ${opts.for}`, opts));
     });
 
-  selectorFlags(linuxFlags(program.command('loss').description('Drop a share of a service\'s (or host:port\'s) packets at random for a while')))
+  selectorFlags(loadFlags(linuxFlags(program.command('loss').description('Drop a share of a service\'s (or host:port\'s) packets at random for a while'))))
     .argument('<target>', 'service from the system file, or host:port')
     .requiredOption('--percent <p>', 'share of packets to drop, e.g. 20')
     .requiredOption('--for <duration>', 'how long, e.g. 10s')
     .addHelpText('after', `${EXIT_HELP}\n\nExample:\n  faultline loss api --percent 20 --for 10s`)
-    .action(async (target: string, opts: QuickOptions & SelectorOpts & { for: string; percent: string }) => {
-      const duration = durationFlag(opts.for, '--for', 0);
+    .action(async (target: string, opts: LoadOpts & SelectorOpts & { percent: string }) => {
       const params = { ...selectorParams(opts), percent: numberFlag(opts.percent.replace(/%$/, ''), '--percent') };
-      setExit(await runNetwork('net-loss', target, params, duration, `lose ${opts.percent}% of ${target}'s packets for ${opts.for}`, opts));
+      setExit(await runNetwork('net-loss', target, params, `lose ${opts.percent}% of ${target}'s packets for ${opts.for}`, opts));
     });
 
-  selectorFlags(linuxFlags(program.command('bandwidth').description('Limit the bandwidth of a service\'s (or host:port\'s) traffic for a while (tc htb)')))
+  selectorFlags(loadFlags(linuxFlags(program.command('bandwidth').description('Limit the bandwidth of a service\'s (or host:port\'s) traffic for a while (tc htb)')), 'load-rate'))
     .argument('<target>', 'service from the system file, or host:port')
     .requiredOption('--rate <rate>', 'e.g. 1mbit, 500kbit, 2mbps (bytes/s, as tc writes it)')
     .requiredOption('--for <duration>', 'how long, e.g. 10s')
     .option('--interfaces <list>', 'interfaces to shape, comma-separated (default: chosen from the routes)')
     .addHelpText('after', `${EXIT_HELP}\n\nExample:\n  faultline bandwidth api --rate 1mbit --for 10s`)
-    .action(async (target: string, opts: QuickOptions & SelectorOpts & { for: string; rate: string; interfaces?: string }) => {
-      const duration = durationFlag(opts.for, '--for', 0);
+    .action(async (target: string, opts: LoadOpts & SelectorOpts & { rate: string; interfaces?: string }) => {
       const params = { ...selectorParams(opts), rate: opts.rate, ...(opts.interfaces ? { interfaces: list(opts.interfaces) } : {}) };
-      setExit(await runNetwork('net-bandwidth', target, params, duration, `limit ${target} to ${opts.rate} for ${opts.for}`, opts));
+      setExit(await runNetwork('net-bandwidth', target, params, `limit ${target} to ${opts.rate} for ${opts.for}`, opts, 'load-rate'));
     });
 
-  linuxFlags(program.command('limit').description('Cap a service\'s CPU and/or memory through cgroups for a while, then restore the previous limits'))
+  loadFlags(linuxFlags(program.command('limit').description('Cap a service\'s CPU and/or memory for a while — cgroups for a process, the Engine\'s limits for a container — then restore the previous limits')))
     .argument('<service>', 'service from the system file')
     .option('--cpu <cpus>', 'CPUs it may use, e.g. 0.5')
     .option('--memory <size>', 'memory limit, e.g. 64m (past it, processes are OOM-killed; kills are recorded)')
-    .option('--mode <mode>', 'auto, in-place or move (see docs/linux.md)', 'auto')
+    .option('--mode <mode>', 'process services: auto, in-place or move (see docs/linux.md)')
+    .option('--replicas <n>', 'Compose/Swarm: how many replicas, a count (1) or a share (50%) (default: all)')
     .requiredOption('--for <duration>', 'how long, e.g. 30s')
-    .addHelpText('after', `${EXIT_HELP}\n\nExample:\n  faultline limit api --cpu 0.5 --memory 64m --for 30s`)
-    .action(async (service: string, opts: QuickOptions & { cpu?: string; memory?: string; mode: string; for: string }) => {
+    .addHelpText('after', `${EXIT_HELP}\n\nA Docker service (container, Compose, Swarm) is limited through the Engine API (docker update):\nno root needed; its previous limits are restored.\n\nExamples:\n  faultline limit api --cpu 0.5 --memory 64m --for 30s\n  faultline limit web --memory 32m --for 20s      # a Compose service`)
+    .action(async (service: string, opts: LoadOpts & { cpu?: string; memory?: string; mode?: string; replicas?: string }) => {
       if (opts.cpu === undefined && opts.memory === undefined) throw new UsageError('limit: give --cpu, --memory or both');
-      const duration = durationFlag(opts.for, '--for', 0);
-      const params = { mode: opts.mode, ...(opts.cpu !== undefined ? { cpus: numberFlag(opts.cpu, '--cpu') } : {}), ...(opts.memory !== undefined ? { memory: opts.memory } : {}) };
-      preflight('resource-limit', params);
+      const load = quickLoad(opts);
+      const system = await systemFrom(opts);
+      const svc = system.system.services[service];
+      if (!svc) throw new UsageError(unknownService(service, Object.keys(system.system.services)));
+      const choice = quickFault('limit', service, svc, {
+        ...(opts.cpu !== undefined ? { cpus: numberFlag(opts.cpu, '--cpu') } : {}),
+        ...(opts.memory !== undefined ? { memory: opts.memory } : {}),
+        ...(opts.mode !== undefined ? { mode: opts.mode } : {}),
+        ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}),
+      });
+      if (choice.fault === 'resource-limit') preflight('resource-limit', choice.params);
       const what = [opts.cpu !== undefined ? `${opts.cpu} CPU` : '', opts.memory !== undefined ? `${opts.memory} of memory` : ''].filter(Boolean).join(' and ');
-      setExit(await runQuickFault({ fault: 'resource-limit', target: service, duration, params, title: `limit ${service} to ${what} for ${opts.for}` }, opts));
+      setExit(await runQuickFault({ choices: [{ service, ...choice }], ...quickWindows(opts.for, load !== undefined, true), ...(load ? { load } : {}), title: `limit ${service} to ${what} for ${opts.for}`, system }, opts));
     });
 
-  linuxFlags(program.command('stress').description('Burn CPU and/or hold memory beside a service, inside its cgroups, for a while'))
+  loadFlags(linuxFlags(program.command('stress').description('Burn CPU and/or hold memory beside a service, inside its cgroups, for a while')))
     .argument('<service>', 'service from the system file')
     .option('--cpu <workers>', 'busy workers, each worth up to one CPU')
-    .option('--load <percent>', 'share of each CPU worker\'s time spent busy', '100')
+    .option('--cpu-load <percent>', 'share of each CPU worker\'s time spent busy', '100')
     .option('--memory <size>', 'memory to allocate and keep resident, e.g. 256m')
     .option('--engine <engine>', 'auto (stress-ng when installed), builtin or stress-ng', 'auto')
     .option('--placement <where>', 'target (in its cgroups) or host', 'target')
     .requiredOption('--for <duration>', 'how long, e.g. 10s')
-    .addHelpText('after', `${EXIT_HELP}\n\nExample:\n  faultline stress api --cpu 2 --for 10s`)
-    .action(async (service: string, opts: QuickOptions & { cpu?: string; load: string; memory?: string; engine: string; placement: string; for: string }) => {
+    .addHelpText('after', `${EXIT_HELP}\n\nA Docker service is stressed inside its containers' cgroups (placement target), as a process service is.\n\nExamples:\n  faultline stress api --cpu 2 --for 10s\n  faultline stress web --cpu 1 --cpu-load 50 --for 20s --load http://localhost:8080/`)
+    .action(async (service: string, opts: LoadOpts & { cpu?: string; cpuLoad: string; memory?: string; engine: string; placement: string }) => {
       if (opts.cpu === undefined && opts.memory === undefined) throw new UsageError('stress: give --cpu, --memory or both');
-      const duration = durationFlag(opts.for, '--for', 0);
+      // --load was the CPU share before it was the traffic URL: say so rather than send traffic to "50".
+      if (opts.load !== undefined && /^\d+(\.\d+)?%?$/.test(opts.load)) throw new UsageError(`--load is the URL to send traffic to; the share of each CPU worker's time spent busy is --cpu-load ${opts.load.replace(/%$/, '')}`);
+      const load = quickLoad(opts);
       const params = {
-        load: numberFlag(opts.load, '--load'),
+        load: numberFlag(opts.cpuLoad, '--cpu-load'),
         engine: opts.engine,
         placement: opts.placement,
         ...(opts.cpu !== undefined ? { cpu: numberFlag(opts.cpu, '--cpu') } : {}),
@@ -169,6 +185,6 @@ export function registerLinuxQuick(program: Command, setExit: (code: number) => 
       };
       preflight('stress', params);
       const what = [opts.cpu !== undefined ? `${opts.cpu} CPU worker(s)` : '', opts.memory !== undefined ? `${opts.memory} of memory` : ''].filter(Boolean).join(' and ');
-      setExit(await runQuickFault({ fault: 'stress', target: service, duration, params, title: `stress ${service} with ${what} for ${opts.for}` }, opts));
+      setExit(await runQuickFault({ choices: [{ service, fault: 'stress', params }], ...quickWindows(opts.for, load !== undefined, true), ...(load ? { load } : {}), title: `stress ${service} with ${what} for ${opts.for}` }, opts));
     });
 }

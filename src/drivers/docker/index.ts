@@ -27,7 +27,7 @@ export type DockerFaultName = keyof typeof dockerFaults;
 export { DockerDriver, dockerProcesses } from './driver.js';
 export { EngineEventWatcher, serviceOf, type DockerServiceEvent } from './events.js';
 export { defaultContainerHealth, containerHealthCommand } from './health.js';
-export { isDockerService, dockerSource, resolveDockerTarget, selectReplicas, composeProject, type DockerTarget, type DockerContainer, type DockerServiceConfig } from './target.js';
+export { isDockerService, dockerSource, resolveDockerTarget, selectReplicas, composeProject, type DockerSource, type DockerTarget, type DockerContainer, type DockerServiceConfig } from './target.js';
 export { composeProjectName, engineAddress, isLocalEngine } from './engine.js';
 export type { ContainerKillParams } from './faults/kill.js';
 export type { ContainerStopParams } from './faults/stop.js';

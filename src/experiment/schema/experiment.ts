@@ -41,6 +41,7 @@ export const recoveryExpectation = z
     within: duration.describe('Every watched service must be healthy again within this time after the last fault ends'),
     sustained: z.number().int().min(1).default(3).describe('Consecutive healthy probes that count as recovered'),
     services: z.array(z.string()).optional().describe('Services to hold to this (default: every service with a health check)'),
+    observe: duration.optional().describe('Keep watching (and the load running) at least this long after the method ends, even once everything has recovered: a recovery phase of a set length for the load figures'),
   })
   .describe('Recovery expectation');
 

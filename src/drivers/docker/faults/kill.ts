@@ -62,7 +62,8 @@ export const containerKillFault: FaultKind<ContainerKillParams, DockerTarget> = 
         }
       }
     }
-    return { details: { method: p.method, signal: p.signal, containers: containers.map((c) => c.name), pids: containers.map((c) => c.pid) } };
+    // What brings them back, as the engine had it: the report names it when nothing did.
+    return { details: { method: p.method, signal: p.signal, source: target.source, containers: containers.map((c) => c.name), pids: containers.map((c) => c.pid), restartPolicies: containers.map((c) => c.restartPolicy) } };
   },
   // A signal cannot be taken back; bringing the container back is the engine's restart policy's job.
   async revert() {},

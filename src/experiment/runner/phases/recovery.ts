@@ -9,6 +9,8 @@
  *   watches, for at most ABORTED_RECOVERY_WAIT_MS after the abort, so a service healthy right
  *   after the revert is reported as recovered. What the shortened wait could not see is
  *   "not measured (aborted)", never "did not recover" (see analyze.ts).
+ * - `observe` keeps the phase open that long after it began (the method's end), recovered or not
+ *   (an aborted run does not wait for it).
  */
 import { faultWindow } from '../../../analysis/fault-window.js';
 import { endsHealthy } from '../../../observe/recovery.js';
@@ -47,6 +49,10 @@ export async function recovery(ctx: RunContext): Promise<void> {
     if (pending.length === 0) break;
     await sleep(Math.min(ctx.probeInterval, POLL_MS), ctx.signal.aborted ? undefined : ctx.signal);
   }
+  // A recovery window of a set length (`observe`, from the method's end, where the load's recovery
+  // phase begins): the load's recovery figures cover it whole.
+  const observeUntil = phaseStart + (ctx.experiment.recovery?.observe ?? 0);
+  if (!ctx.signal.aborted && ts.now() < observeUntil) await sleep(observeUntil - ts.now(), ctx.signal);
   ctx.record.recoveryObserved = { until: ts.now(), deadline };
 }
 
