@@ -59,7 +59,7 @@ export async function systemFrom(options: CommonOptions): Promise<LoadedSystem |
   const found = findComposeFile(here);
   if (!found) {
     throw new UsageError(
-      `no system here (${here}): no ./faultline.yaml and no Compose file (${COMPOSE_FILE_NAMES.join(', ')}); name a system file with --system FILE or a Compose file with --compose FILE`,
+      `no system file: ./faultline.yaml does not exist here (${here}), nor does a Compose file (${COMPOSE_FILE_NAMES.join(', ')}); name a system file with --system FILE or a Compose file with --compose FILE`,
     );
   }
   const ignored = found.ignored.length > 0 ? ` (${found.ignored.join(', ')} ignored, as Compose does)` : '';

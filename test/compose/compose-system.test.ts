@@ -90,7 +90,7 @@ describe('a Compose file instead of faultline.yaml: what is refused (exit 2)', (
   };
 
   test('no faultline.yaml and no Compose file: both options are named', () =>
-    refused([], {}, /^faultline: no system here \(DIR\): no \.\/faultline\.yaml and no Compose file \(compose\.yaml, compose\.yml, docker-compose\.yml, docker-compose\.yaml\); name a system file with --system FILE or a Compose file with --compose FILE \[E_USAGE\]$/m));
+    refused([], {}, /^faultline: no system file: \.\/faultline\.yaml does not exist here \(DIR\), nor does a Compose file \(compose\.yaml, compose\.yml, docker-compose\.yml, docker-compose\.yaml\); name a system file with --system FILE or a Compose file with --compose FILE \[E_USAGE\]$/m));
 
   test('--compose with --system', () =>
     refused(['--compose', 'docker-compose.yml', '--system', 'faultline.yaml'], {}, /--compose and --system cannot be combined: --system faultline\.yaml names a faultline system file, --compose docker-compose\.yml a Compose file/));
