@@ -9,9 +9,10 @@ import { parseText } from '../experiment/loader/read-document.js';
 import { fail, isRecord, shown, warn, newContext, type MappingContext } from './context.js';
 import { composeEnvironment, interpolate, type Environment } from './interpolate.js';
 import { mapService, type PlannedService } from './map-service.js';
-import { projectName } from './project-name.js';
+import { chooseProject, type ProjectChoice } from './choose-project.js';
 import { readComposeFile, type ComposeDocument } from './read-compose.js';
 import { renderSystem } from './render-system.js';
+import { composeProjectsOf, type ProjectsLookup } from './running-projects.js';
 import { findDependencyCycle } from '../util/dependency-cycle.js';
 
 export interface ComposeToSystemOptions {
@@ -23,11 +24,17 @@ export interface ComposeToSystemOptions {
   /** Variables for interpolation (default: process.env, over the compose directory's .env). */
   env?: Environment;
   now?: Date;
+  /** What runs on the engine from this file (default: ask the engine, DOCKER_HOST else the local socket). */
+  lookup?: ProjectsLookup;
 }
 
 export interface ComposeToSystemResult {
   text: string;
   project: string;
+  /** How the project was chosen, and why (for the one line the commands print). */
+  choice: ProjectChoice;
+  /** The compose file's absolute path. */
+  composeAbsPath: string;
   services: PlannedService[];
   warnings: ValidationIssue[];
   /** The generated file, loaded by the same loader `faultline validate` uses. */
@@ -44,12 +51,15 @@ export async function composeToSystem(file: string, options: ComposeToSystemOpti
   const top = topLevel(ctx, doc);
   const env = options.env ? { ...options.env } : composeEnvironment(doc.dir);
   const nameKey = typeof top.name === 'string' ? interpolate(ctx, top.name, env, ['name']) : undefined;
-  const { project, source, given } = projectName({ ...(options.project !== undefined ? { flag: options.project } : {}), ...(nameKey ? { nameKey } : {}), dir: doc.dir });
+  const lookup = options.lookup ?? (await composeProjectsOf(doc.absPath));
+  const choice = chooseProject({ composeFile: file, dir: doc.dir, lookup, ...(options.project !== undefined ? { flag: options.project } : {}), ...(nameKey ? { nameKey } : {}) });
+  const { project, by, given } = choice;
   if (given !== project) {
     const message = `project name "${given}" normalised to "${project}", as docker-compose does`;
-    if (source === 'name') warn(ctx, ['name'], message);
-    else ctx.warnings.push({ file: source === '--project' ? '--project' : doc.file, path: '', message: source === 'directory' ? `${message} (from the compose file's directory name)` : message });
+    if (by === 'name') warn(ctx, ['name'], message);
+    else ctx.warnings.push({ file: by === '--project' ? '--project' : doc.file, path: '', message: by === 'directory' ? `${message} (from the compose file's directory name)` : message });
   }
+  if (choice.warning) ctx.warnings.push({ file: '--project', path: '', message: choice.warning });
   for (const [key, message] of Object.entries(TOP_LEVEL_UNSUPPORTED)) if (key in top) warn(ctx, [], message, key);
 
   const rawServices = top.services as Record<string, unknown>;
@@ -67,13 +77,13 @@ export async function composeToSystem(file: string, options: ComposeToSystemOpti
     composeFile: file,
     composeAbsPath: doc.absPath,
     project,
-    projectSource: source === 'directory' ? 'the compose file\'s directory name' : source === 'name' ? 'the compose file\'s name: key' : '--project',
+    projectReason: choice.reason,
     ...(options.outputFile !== undefined ? { outputFile: options.outputFile } : {}),
     now,
   });
   // The output must load as a system file: check it with the loader `faultline validate` uses.
   const loaded = checkSystem(parseText(options.outputFile ?? '<generated>', options.outputFile ?? '<generated>', text));
-  return { text, project, services, warnings: ctx.warnings, loaded };
+  return { text, project, choice, composeAbsPath: doc.absPath, services, warnings: ctx.warnings, loaded };
 }
 
 function topLevel(ctx: MappingContext, doc: ComposeDocument): Record<string, unknown> {

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { checkHealth } from '../../experiment/runtime/health.js';
-import { printJson, systemFrom, type CommonOptions } from '../context.js';
+import { composeFlags, printJson, systemFrom, type CommonOptions } from '../context.js';
 
 export function registerHealth(program: Command, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('health')
     .description('Check every service\'s health once and print a table (exit 1 when any is unhealthy)')
-    .option('-s, --system <file>', 'system file (default: ./faultline.yaml)')
+    .option('-s, --system <file>', 'system file (default: ./faultline.yaml, else the Compose file here)');
+  composeFlags(cmd)
     .option('--json', 'print the result as JSON')
     .action(async (opts: CommonOptions) => {
       const system = await systemFrom(opts);

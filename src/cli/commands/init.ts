@@ -21,7 +21,7 @@ export function registerInit(program: Command, setExit: (code: number) => void):
     .description('Write a system file (faultline.yaml) from a Docker Compose file: services, health checks, dependsOn')
     .requiredOption('--compose <file>', 'the Compose file to read (docker-compose.yml, compose.yaml)')
     .option('-o, --output <file>', 'the system file to write', 'faultline.yaml')
-    .option('--project <name>', 'the Compose project name (default: the compose file\'s name:, else its directory\'s name)')
+    .option('--project <name>', 'the Compose project name (default: the project whose containers run from this file, else the file\'s name:, else its directory\'s name)')
     .option('--force', 'overwrite the output file if it exists')
     .option('--stdout', 'print the system file instead of writing it')
     .option('--json', 'print a summary as JSON (services, health checks, warnings) instead of text')
@@ -33,6 +33,11 @@ Examples:
   faultline init --compose deploy/compose.yaml -o shop.yaml --project shop
   faultline init --compose docker-compose.yml --stdout | less
   faultline init --compose docker-compose.yml --force         replace an existing faultline.yaml
+
+The project is the one whose containers on the Docker engine were started from this file (their
+com.docker.compose.* labels), so \`docker-compose -p shop up -d\` gives project shop; when none
+are, the file's name: or its directory's name; when several are, --project says which. One line
+says which was chosen and why.
 
 Each compose service becomes a service with a compose target (project + service), a health check
 from its first published HTTP (else TCP) port, and dependsOn from depends_on, links, volumes_from
@@ -55,7 +60,9 @@ invalid or the output exists (without --force); nothing is written then. See doc
         ...(opts.stdout ? {} : { outputFile: output }),
       });
       for (const w of result.warnings) process.stderr.write(`warning ${formatIssue(w)}\n`);
+      const chosen = `compose project ${result.project} (${result.choice.reason})\n`;
       if (opts.stdout) {
+        process.stderr.write(chosen);
         process.stdout.write(result.text);
         setExit(0);
         return;
@@ -71,8 +78,9 @@ invalid or the output exists (without --force); nothing is written then. See doc
         dependsOn: s.config.dependsOn,
       }));
       if (opts.json) {
-        printJson({ output, compose: opts.compose, project: result.project, services: rows, warnings: result.warnings });
+        printJson({ output, compose: opts.compose, project: result.project, projectChosenBy: result.choice.by, projectReason: result.choice.reason, services: rows, warnings: result.warnings });
       } else {
+        process.stdout.write(chosen);
         process.stdout.write(`wrote ${output}: ${rows.length} service${rows.length === 1 ? '' : 's'} from ${opts.compose} (compose project ${result.project})\n`);
         const width = Math.max(...rows.map((r) => r.service.length));
         for (const r of rows) {
