@@ -23,7 +23,7 @@ import { confirmRemote } from './confirm.js';
 import { DEFAULT_QUICK_WINDOW_MS, type QuickLoad } from './quick-load.js';
 import { quickResult, quickResultLines } from './quick-result.js';
 import { guardedRun } from './guarded-run.js';
-import { kinds, printJson, stateDirFrom, systemFrom, type CommonOptions } from './context.js';
+import { composeFlags, kinds, printJson, stateDirFrom, systemFrom, type CommonOptions } from './context.js';
 
 export interface QuickOptions extends CommonOptions {
   timeout?: string;
@@ -149,9 +149,8 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
 }
 
 /** Flags every quick fault command shares; `systemHelp` says when the system file is needed. */
-export function quickFlags(cmd: Command, systemHelp = 'system file (default: ./faultline.yaml)'): Command {
-  return cmd
-    .option('-s, --system <file>', systemHelp)
+export function quickFlags(cmd: Command, systemHelp = 'system file (default: ./faultline.yaml, else the Compose file here)'): Command {
+  return composeFlags(cmd.option('-s, --system <file>', systemHelp))
     .option('--timeout <duration>', 'how long to wait for the service to be healthy again', '30s')
     .option('--sustained <n>', 'consecutive healthy probes that count as recovered', '3')
     .option('-r, --report-dir <dir>', 'also write journal.json here')

@@ -168,13 +168,13 @@ describe('faultline up, health, kill, restart, pause, random, down', () => {
     const none = await runCli(['random', '--exclude', 'api'], { cwd: dir, env });
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no service to choose from/);
-    // A Docker service is not a process to kill: random leaves it out rather than failing on it.
-    const dockerDir = join(dir, 'docker-only');
-    await mkdir(dockerDir, { recursive: true });
-    await writeFile(join(dockerDir, 'faultline.yaml'), 'services:\n  web:\n    container: shop-web-1\n');
-    const dockerOnly = await runCli(['random'], { cwd: dockerDir, env });
-    assert.equal(dockerOnly.code, 2, dockerOnly.stderr);
-    assert.match(dockerOnly.stderr, /no service to choose from: every service is excluded, critical, watch-only or a Docker service/);
+    // A watch-only endpoint has nothing to kill: random leaves it out rather than failing on it.
+    const watchDir = join(dir, 'watch-only');
+    await mkdir(watchDir, { recursive: true });
+    await writeFile(join(watchDir, 'faultline.yaml'), 'services:\n  web:\n    endpoint: 127.0.0.1:9\n  db:\n    container: shop-db-1\n    critical: true\n');
+    const watchOnly = await runCli(['random'], { cwd: watchDir, env });
+    assert.equal(watchOnly.code, 2, watchOnly.stderr);
+    assert.match(watchOnly.stderr, /no service to choose from: every service is excluded, critical or watch-only/);
     const badFor = await runCli(['pause', 'api', '--for', 'a while'], { cwd: dir, env });
     assert.equal(badFor.code, 2);
     assert.match(badFor.stderr, /--for: expected a duration/);

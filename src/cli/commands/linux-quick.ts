@@ -22,7 +22,7 @@ import { loadFlags, quickLoad, quickWindows, type QuickLoadFlags } from '../quic
 
 /** The shared quick flags; a host:port target needs no system file. */
 function linuxFlags(cmd: Command): Command {
-  return quickFlags(cmd, 'system file (default: ./faultline.yaml; not needed for a host:port target)');
+  return quickFlags(cmd, 'system file (default: ./faultline.yaml, else the Compose file here; not needed for a host:port target)');
 }
 
 function selectorFlags(cmd: Command): Command {
