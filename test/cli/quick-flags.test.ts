@@ -55,7 +55,7 @@ describe('--load, --slo and --for', () => {
 
   test('the open model by default, the closed one with --connections; bad values name their flag', () => {
     const open = quickLoad({ load: 'http://127.0.0.1:8080/' })!;
-    assert.equal(open.load.url, 'http://127.0.0.1:8080/');
+    assert.equal((open.load as { url: string }).url, 'http://127.0.0.1:8080/');
     assert.equal((open.load as { rate?: number }).rate, 50);
     const closed = quickLoad({ load: 'http://127.0.0.1:8080/x', connections: '4' })!;
     assert.equal((closed.load as { rate?: number }).rate, undefined);
