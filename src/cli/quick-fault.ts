@@ -17,6 +17,8 @@ import { DEFAULT_GUARDRAILS } from '../experiment/schema/guardrails.js';
 import { ConsoleReporter } from '../reporters/console-reporter.js';
 import { recordRun } from '../history/index.js';
 import { JournalReporter } from '../reporters/journal-reporter.js';
+import { fileReportersFor } from '../reporters/file-reporters.js';
+import { REPORT_FORMATS } from '../reporters/formats.js';
 import type { Reporter } from '../reporters/types.js';
 import { parseDuration } from '../util/duration.js';
 import { confirmRemote } from './confirm.js';
@@ -120,7 +122,8 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   const runId = newRunId();
   const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout, { deferVerdict: true });
   const reporters: Reporter[] = [consoleReporter];
-  if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)));
+  // The same figures as the console, in the journal and every report (load per window, SLOs).
+  if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)), ...fileReportersFor(REPORT_FORMATS.filter((f) => f !== 'json'), resolve(opts.reportDir)));
   const journal = await guardedRun(stateDir, runId, { reaper: opts.reaper, maxDurationMs: loaded.experiment.maxDuration }, (signal) => runExperiment(loaded, { kinds, stateDir, runId, reporters, signal, startServices: false, confirm: confirmRemote(opts.yes) }));
   // Quick faults count in `faultline history` too, keyed by their title ("kill api"); `random` is
   // one experiment whatever it picked, with the service it hit recorded per run.
@@ -153,7 +156,7 @@ export function quickFlags(cmd: Command, systemHelp = 'system file (default: ./f
   return composeFlags(cmd.option('-s, --system <file>', systemHelp))
     .option('--timeout <duration>', 'how long to wait for the service to be healthy again', '30s')
     .option('--sustained <n>', 'consecutive healthy probes that count as recovered', '3')
-    .option('-r, --report-dir <dir>', 'also write journal.json here')
+    .option('-r, --report-dir <dir>', 'also write journal.json and the reports (report.md, report.html, junit.xml) here')
     .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
     .option('--json', 'print the result as JSON (fields as in journal.json: timeToRecoverMs, …)')
     .option('-y, --yes', 'do not ask before touching targets beyond this machine (needed when stdin is not a terminal)')

@@ -189,7 +189,7 @@ export class ConsoleReporter implements Reporter {
     }
     if (j.load?.phases.length) {
       this.line(`  Load (${j.load.tool}):`);
-      for (const p of j.load.phases) this.line(`    ${p.phase.padEnd(16)} ${p.requests} requests, ${p.rps.toFixed(1)}/s, ${pct(p.errorRate, 2)} errors, p99 ${ms(p.latencyMs?.p99)}`);
+      for (const p of j.load.phases) this.line(`    ${p.phase.padEnd(16)} ${p.requests} requests, ${p.rps.toFixed(1)}/s, ${pct(p.errorRate, 2)} errors, p50 ${ms(p.latencyMs?.p50)}, p99 ${ms(p.latencyMs?.p99)}`);
       const unanswered = describeUnanswered(j.load);
       if (unanswered) this.line(`    ${unanswered}`);
     }

@@ -6,10 +6,11 @@
 // service of 2 replicas, where `kill` measures the task's replacement.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { QuickResult } from '../../../src/cli/quick-result.js';
+import type { Journal } from '../../../src/journal/types.js';
 import { freePort, runCli, tempDir } from '../../helpers/cli.js';
 import { IMAGE, docker, dockerTry, repoRoot, skipReason, uniqueName, waitFor } from './helpers.js';
 import { skipUnlessRequired } from '../require.js';
@@ -113,7 +114,7 @@ describe('quick commands on a Compose project (no faultline.yaml)', { skip, conc
   });
 
   test('kill --load: baseline, fault and recovery windows of --for, availability during the fault, and a failed --slo exits 1', async () => {
-    const res = await cli('kill', 'web', '--load', `http://127.0.0.1:${port}/`, '--rate', '40/s', '--for', '2s', '--slo', 'p99<1h,rps>100000/s', '--json');
+    const res = await cli('kill', 'web', '--load', `http://127.0.0.1:${port}/`, '--rate', '40/s', '--for', '2s', '--slo', 'p99<1h,rps>100000/s', '--json', '--report-dir', 'out');
     assert.equal(res.code, 1, res.all);
     const r = res.json!;
     assert.deepEqual(r.load!.map((p) => p.phase), ['baseline', 'chaos', 'recovery']);
@@ -125,6 +126,14 @@ describe('quick commands on a Compose project (no faultline.yaml)', { skip, conc
     assert.equal(r.supervisor!.restarted, true, 'the kill itself recovered: the SLO is what failed');
     assert.match(res.stderr, /SLO FAILED: p99<1h ok .* · rps>100000\/s failed/);
     assert.match(res.stderr, /availability during the fault: [\d.]+%/);
+    // The same figures in the journal and the reports.
+    const journal = JSON.parse(readFileSync(join(dir, 'out', 'journal.json'), 'utf8')) as Journal;
+    assert.deepEqual(journal.load!.phases.map((p) => [p.phase, p.requests, p.errors]), r.load!.map((p) => [p.phase, p.requests, p.errors]));
+    assert.deepEqual(journal.verdicts.filter((v) => v.kind === 'slo').map((v) => v.ok), [true, false]);
+    const md = readFileSync(join(dir, 'out', 'report.md'), 'utf8');
+    assert.match(md, /❌ \| SLO: rps&gt;100000\/s \|/);
+    assert.match(md, new RegExp(`\\| chaos \\| ${r.load![1]!.requests} \\|`));
+    assert.ok(existsSync(join(dir, 'out', 'report.html')) && existsSync(join(dir, 'out', 'junit.xml')));
   });
 });
 
