@@ -15,7 +15,7 @@ export function registerHealth(program: Command, setExit: (code: number) => void
         Object.entries(system.system.services).map(async ([service, svc]) => {
           if (!svc.health) return { service, status: 'unknown' as const, latencyMs: null, observed: 'no health check' };
           const r = await checkHealth(svc.health, { cwd: system.dir });
-          return { service, status: r.ok ? ('healthy' as const) : ('unhealthy' as const), latencyMs: Math.round(r.latencyMs * 10) / 10, observed: r.observed };
+          return { service, status: r.ok ? ('healthy' as const) : ('unhealthy' as const), latencyMs: Math.round(r.latencyMs * 10) / 10, observed: r.observed, ...(r.said ? { said: r.said } : {}) };
         }),
       );
       if (opts.json) printJson({ services: rows });
@@ -24,7 +24,7 @@ export function registerHealth(program: Command, setExit: (code: number) => void
         process.stdout.write(`${'SERVICE'.padEnd(width)}  ${'STATUS'.padEnd(9)}  ${'LATENCY'.padStart(9)}  DETAIL\n`);
         for (const r of rows) {
           const latency = r.latencyMs === null ? '-' : `${r.latencyMs}ms`;
-          process.stdout.write(`${r.service.padEnd(width)}  ${r.status.padEnd(9)}  ${latency.padStart(9)}  ${r.observed}\n`);
+          process.stdout.write(`${r.service.padEnd(width)}  ${r.status.padEnd(9)}  ${latency.padStart(9)}  ${r.observed}${'said' in r ? ` — ${r.said}` : ''}\n`);
         }
       }
       setExit(rows.some((r) => r.status === 'unhealthy') ? 1 : 0);

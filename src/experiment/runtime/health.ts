@@ -13,9 +13,11 @@ export function healthProbe(health: HealthCheck): { call: ProbeCall; expect?: Ex
 }
 
 /** One health check, now: healthy or not, and what was seen. */
-export async function checkHealth(health: HealthCheck, options: { cwd: string; signal?: AbortSignal }): Promise<{ ok: boolean; observed: string; latencyMs: number }> {
+export async function checkHealth(health: HealthCheck, options: { cwd: string; signal?: AbortSignal }): Promise<{ ok: boolean; observed: string; latencyMs: number; said?: string }> {
   const { call, expect } = healthProbe(health);
   const result = await runProbe(call, { cwd: options.cwd, signal: options.signal, defaultTimeout: DEFAULT_PROBE_TIMEOUT_MS });
   const verdict = evaluate(call, result, expect);
-  return { ok: verdict.ok, observed: verdict.observed, latencyMs: result.latencyMs };
+  // A command check's own words (the Docker default check prints "2/2 containers … running and healthy").
+  const said = result.stdout?.trim().split('\n')[0]?.slice(0, 160);
+  return { ok: verdict.ok, observed: verdict.observed, latencyMs: result.latencyMs, ...(said ? { said } : {}) };
 }

@@ -63,6 +63,13 @@ describe('quick commands on a Compose project (no faultline.yaml)', { skip, conc
     await cleanupDir?.();
   });
 
+  test('health: every service of the Compose file, a Docker service with what the engine check saw', async () => {
+    const res = await runCli(['health'], { cwd: dir, env });
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.match(res.stdout, new RegExp(`worker +healthy +[\\d.]+ms +exit 0 in \\d+ms — 1/1 containers of ${project}/worker running and healthy`));
+    assert.match(res.stdout, /web +healthy +[\d.]+ms +status 200 in/);
+  });
+
   test('kill of a restart: always service: the project of the running containers, a crash, the restart policy named and measured', async () => {
     const res = await cli('kill', 'web', '--json');
     assert.equal(res.code, 0, res.all);
