@@ -1,0 +1,51 @@
+/**
+ * The faults the state directory's ledger says are open and the runs in progress, read only: the
+ * dashboard takes no lock and creates nothing (a missing state directory is an empty one). A
+ * fault whose run is gone is shown as such: `faultline recover` reverts it.
+ */
+import { existsSync } from 'node:fs';
+import { listActiveRuns } from '../safety/active-runs.js';
+import { ledgerPath, readLedgerContents } from '../safety/ledger.js';
+import { openFaults } from '../safety/open-faults.js';
+import type { FaultView, RunView } from './types.js';
+
+export interface LedgerView {
+  openFaults: FaultView[];
+  runs: RunView[];
+  warnings: string[];
+}
+
+export async function readLedgerView(stateDir: string): Promise<LedgerView> {
+  if (!existsSync(stateDir)) return { openFaults: [], runs: [], warnings: [] };
+  const warnings: string[] = [];
+  const path = ledgerPath(stateDir);
+  const [contents, registry] = await Promise.all([
+    readLedgerContents(path).catch((err: unknown) => {
+      warnings.push((err as Error).message);
+      return { entries: [], unreadable: [] };
+    }),
+    listActiveRuns(stateDir).catch((err: unknown) => {
+      warnings.push(`cannot read the runs in ${stateDir}: ${(err as Error).message}`);
+      return { active: [], stale: [], unreadable: [] };
+    }),
+  ]);
+  for (const line of contents.unreadable) warnings.push(`${path}:${line.line} cannot be read: whether it records an open fault is unknown (faultline recover names it)`);
+  const alive = new Set(registry.active.map((r) => r.runId));
+  // Oldest first: the order they were injected in.
+  const faults = openFaults(contents.entries).reverse();
+  return {
+    openFaults: faults.map((f) => ({
+      runId: f.runId,
+      faultId: f.faultId,
+      kind: f.kind,
+      service: f.service,
+      target: f.target,
+      since: f.intentAt,
+      applied: f.applied,
+      runAlive: alive.has(f.runId),
+      lastError: f.lastError ?? null,
+    })),
+    runs: registry.active.map((r) => ({ runId: r.runId, title: r.title, file: r.file, pid: r.pid, startedAt: r.startedAt })),
+    warnings,
+  };
+}
