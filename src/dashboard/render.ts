@@ -37,12 +37,12 @@ function header(s: Snapshot): Line {
 
 const COLUMNS = [
   { title: 'KIND', width: 9 },
-  { title: 'STATE', width: 15 },
+  { title: 'STATE', width: 14 },
   { title: 'HEALTH', width: 9 },
-  { title: 'LATENCY', width: 8, right: true },
-  { title: 'RESTARTS', width: 9 },
-  { title: 'CPU', width: 7, right: true },
-  { title: 'MEM', width: 10, right: true },
+  { title: 'LATENCY', width: 7, right: true },
+  { title: 'RESTARTS', width: 8 },
+  { title: 'CPU', width: 6, right: true },
+  { title: 'MEM', width: 9, right: true },
 ] as const;
 
 function serviceTable(services: readonly ServiceView[]): Line[] {
