@@ -1,14 +1,15 @@
 /**
  * What a process service is doing: a `process:` service through the `faultline up` that
- * supervises it (its pid, whether it runs, its spawn and exit events), a `pid:`, `pidFile:` or
- * `match:` service straight from /proc. A process stopped by SIGSTOP (`faultline pause`) shows as
- * paused.
+ * supervises it (its pid, whether it runs, its spawn and exit events), else through the ledger's
+ * record of the process a live run started for it; a `pid:`, `pidFile:` or `match:` service
+ * straight from /proc. A process stopped by SIGSTOP (`faultline pause`) shows as paused.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UpClient } from '../drivers/process/up-client.js';
 import type { UpServicesResponse } from '../drivers/process/up-state.js';
 import { findByCommandLine, isAlive, processState, readStartTicks, selfAndAncestors } from '../util/proc.js';
+import type { StartedProcess } from './ledger-status.js';
 import type { ServiceState } from './types.js';
 
 export type UpServices = UpServicesResponse['services'];
@@ -49,8 +50,12 @@ export async function readUp(stateDir: string): Promise<UpView | undefined> {
   }
 }
 
-export function readProcessService(name: string, config: ProcessConfig, baseDir: string, up: UpView | undefined): ProcessStatus {
-  if (config.process !== undefined) return supervised(name, up);
+export function readProcessService(name: string, config: ProcessConfig, baseDir: string, up: UpView | undefined, started: readonly StartedProcess[]): ProcessStatus {
+  if (config.process !== undefined) {
+    const byRun = started.find((p) => p.service === name);
+    if (byRun && !up?.services?.[name]) return attached([byRun.pid], `pid ${byRun.pid}, started by run ${byRun.runId}`);
+    return supervised(name, up);
+  }
   if (config.pid !== undefined) return attached([config.pid], `pid ${config.pid}`);
   if (config.pidFile !== undefined) {
     const file = resolve(baseDir, config.pidFile);

@@ -122,7 +122,8 @@ function runLines(s: Snapshot): Line[] {
 }
 
 function runLine(r: RunView, at: string): Line {
-  return [{ text: `  ${r.runId}` }, { text: ` "${r.title}" · ${r.file} · pid ${r.pid} · ${since(r.startedAt, at)}`, style: 'dim' }];
+  const started = r.services.length > 0 ? ` · started ${r.services.join(', ')}` : '';
+  return [{ text: `  ${r.runId}` }, { text: ` "${r.title}" · ${r.file} · pid ${r.pid} · ${since(r.startedAt, at)}${started}`, style: 'dim' }];
 }
 
 function fitHeight(lines: Line[], height: number): Line[] {

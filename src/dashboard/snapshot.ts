@@ -9,7 +9,7 @@ import { checkHealth } from '../experiment/runtime/health.js';
 import type { ServiceConfig } from '../experiment/schema/system.js';
 import { DockerStats } from './docker-stats.js';
 import { readEngineService, serviceState } from './docker-status.js';
-import { readLedgerView } from './ledger-status.js';
+import { readLedgerView, type StartedProcess } from './ledger-status.js';
 import { cpuPercent, sampleProcessGroups, type ProcSample } from './proc-stats.js';
 import { readProcessService, readUp, type ProcessStatus, type UpView } from './process-status.js';
 import { RestartTracker, type InstanceObservation } from './restarts.js';
@@ -58,7 +58,7 @@ export class SnapshotCollector {
     const needsUp = services.some(([, svc]) => svc.process !== undefined);
     const [up, ledger] = await Promise.all([needsUp ? readUp(this.stateDir) : undefined, readLedgerView(this.stateDir)]);
     const [states, health] = await Promise.all([
-      Promise.all(services.map(([name, svc]) => this.#state(name, svc, up, wait))),
+      Promise.all(services.map(([name, svc]) => this.#state(name, svc, up, ledger.started, wait))),
       Promise.all(services.map(([, svc]) => this.#health(svc))),
     ]);
     await this.#processResources(states, wait);
@@ -98,11 +98,11 @@ export class SnapshotCollector {
     }
   }
 
-  async #state(name: string, svc: ServiceConfig, up: UpView | undefined, wait: boolean): Promise<Partial & { restarts: number | null }> {
+  async #state(name: string, svc: ServiceConfig, up: UpView | undefined, started: readonly StartedProcess[], wait: boolean): Promise<Partial & { restarts: number | null }> {
     const kind = serviceKind(svc);
     const base = { name, kind, replicas: null, containers: [], pids: [], cpuPercent: null, memoryBytes: null, memoryLimitBytes: null };
     if (kind === 'endpoint') return { ...base, state: '-', detail: svc.endpoint ?? '', instances: [], leaders: [], restarts: null };
-    if (kind === 'process') return { ...base, ...fromProcess(readProcessService(name, svc, this.system.dir, up)) };
+    if (kind === 'process') return { ...base, ...fromProcess(readProcessService(name, svc, this.system.dir, up, started)) };
     return { ...base, ...(await this.#docker(svc, kind, wait)) };
   }
 

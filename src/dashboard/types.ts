@@ -79,6 +79,8 @@ export interface RunView {
   file: string;
   pid: number;
   startedAt: string;
+  /** The `process:` services the run started and supervises. */
+  services: string[];
 }
 
 export interface Snapshot {

@@ -142,6 +142,35 @@ test('a live dashboard shows a killed service restart and a killed service witho
   assert.deepEqual([service(s, 'api').state, service(s, 'api').restarts.total, service(s, 'worker').state], ['running', 1, 'exited']);
 });
 
+test('a process service a run started (no faultline up) shows as running, started by that run', async () => {
+  const port = await freePort();
+  await writeFile(join(dir, 'run.yaml'), `services:\n  solo:\n${svc(port, 'never')}`);
+  await writeFile(join(dir, 'hold.yaml'), 'title: hold\nmethod:\n  - { wait: 60s }\n');
+  const runEnv = { FAULTLINE_STATE_DIR: join(dir, '.state-run') };
+  const run = startCli(['run', 'hold.yaml', '--system', 'run.yaml', '-r', 'out-hold'], { cwd: dir, env: runEnv });
+  try {
+    const s = await waitFor(
+      async () => {
+        const res = await runCli(['dashboard', '--json', '--system', 'run.yaml'], { cwd: dir, env: runEnv });
+        const snap = JSON.parse(res.stdout) as Snapshot;
+        return snap.runs.length === 1 && service(snap, 'solo').state === 'running' ? snap : undefined;
+      },
+      { what: 'the dashboard to show the run and its service', timeoutMs: STARTUP_MS, intervalMs: 200 },
+    );
+    const solo = service(s, 'solo');
+    const pid = (await pidOn(port))!;
+    assert.ok(solo.pids.includes(pid), `pids ${solo.pids}, the service answers as ${pid}`);
+    assert.match(solo.detail, new RegExp(`^pid \\d+, started by run ${s.runs[0]!.runId}$`));
+    assert.deepEqual(s.runs[0]!.services, ['solo']);
+    assert.deepEqual(s.openFaults, [], 'the record of a started process is no fault');
+    const once = await runCli(['dashboard', '--once', '--system', 'run.yaml'], { cwd: dir, env: runEnv });
+    assert.ok(once.stdout.includes(` "hold" · ${join(dir, 'hold.yaml')} · pid ${run.child.pid} · `) && /· started solo$/m.test(once.stdout), once.stdout);
+  } finally {
+    run.child.kill('SIGTERM');
+    await run.done;
+  }
+});
+
 test('bad input exits 2 and says what was expected', async () => {
   const interval = await runCli(['dashboard', '--interval', 'soon'], { cwd: dir, env: env() });
   assert.equal(interval.code, 2);
