@@ -1,4 +1,5 @@
-// `faultline dashboard` as a person sees it: in a real pseudo-terminal (a tmux pane of 120×30),
+// `faultline dashboard --json` on the engine's states (a compose service's replicas, paused,
+// OOM-killed, missing, a memory limit), and in a real pseudo-terminal (a tmux pane of 120×30),
 // watching a real container with a restart policy. The captured screen shows the service running
 // and healthy; after the container's main process is killed (as the kernel's OOM killer or a crash
 // would, so the policy restarts it) the same screen shows the restart; a resize redraws it to the
@@ -9,11 +10,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { Snapshot } from '../../../src/dashboard/types.js';
+import { runCli } from '../../helpers/cli.js';
 import { skipUnlessRequired } from '../require.js';
-import { cleanup, repoRoot, runContainer, skipReason, state, uniqueName, waitFor } from './helpers.js';
+import { BUSYBOX, cleanup, docker, repoRoot, runContainer, skipReason, state, uniqueName, waitFor } from './helpers.js';
 
 const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
-const skip = skipUnlessRequired(skipReason() ?? (hasTmux ? undefined : 'needs tmux for a real pseudo-terminal (apt-get install tmux; scripts/ci/system-tests.sh installs it)'), import.meta.url);
+const skip = skipUnlessRequired(skipReason(), import.meta.url);
+const ttySkip = skip ?? skipUnlessRequired(hasTmux ? undefined : 'needs tmux for a real pseudo-terminal (apt-get install tmux; scripts/ci/system-tests.sh installs it)', import.meta.url);
 
 // A tmux server of its own (-L): no other session, and no environment but the one given here.
 const socket = uniqueName('tmux');
@@ -23,7 +27,7 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args]
 const screen = (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', session);
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-describe('faultline dashboard in a terminal', { skip, concurrency: 1 }, () => {
+describe('faultline dashboard in a terminal', { skip: ttySkip, concurrency: 1 }, () => {
   let dir: string;
   let container: string;
 
@@ -89,5 +93,46 @@ describe('faultline dashboard in a terminal', { skip, concurrency: 1 }, () => {
     const text = screen();
     assert.match(text, /^dashboard exited 0$/m);
     assert.ok(!text.includes('faultline dashboard ·'), `the alternate screen is gone:\n${text}`);
+  });
+});
+
+describe('faultline dashboard --json on the engine\'s states', { skip, concurrency: 1 }, () => {
+  let dir: string;
+  after(() => {
+    cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('replicas of a compose service, paused, OOM-killed, missing, and a memory limit', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'faultline-dash-'));
+    const project = uniqueName('proj');
+    // What docker-compose puts on a service's containers: the labels are how faultline finds them.
+    const compose = ['--label', `com.docker.compose.project=${project}`, '--label', 'com.docker.compose.service=web', '--label', 'com.docker.compose.oneoff=False'];
+    const replicas = [runContainer('web1', compose), runContainer('web2', compose)];
+    const paused = runContainer('paused');
+    const limited = runContainer('limited', ['--memory', '64m']);
+    const oom = runContainer('oom', ['--memory', '16m', '--memory-swap', '16m'], BUSYBOX, ['sh', '-c', 'sleep 1; x=$(head -c 64000000 /dev/zero | tr "\\0" a); sleep 100']);
+    docker('pause', paused);
+    await waitFor('the OOM kill', () => state(oom).oom, 30_000);
+    docker('stop', '-t', '0', replicas[1]!);
+    const missing = uniqueName('never-created');
+    writeFileSync(
+      join(dir, 'faultline.yaml'),
+      `services:\n  web: { compose: { service: web, project: ${project} } }\n  paused: { container: ${paused} }\n  limited: { container: ${limited} }\n  oom: { container: ${oom} }\n  gone: { container: ${missing} }\n`,
+    );
+    const res = await runCli(['dashboard', '--json'], { cwd: dir, env: { FAULTLINE_STATE_DIR: join(dir, '.state') } });
+    assert.equal(res.code, 0, res.stderr);
+    const s = JSON.parse(res.stdout) as Snapshot;
+    const by = Object.fromEntries(s.services.map((v) => [v.name, v]));
+    assert.deepEqual([by.web!.kind, by.web!.state, by.web!.replicas], ['compose', 'degraded', { running: 1, desired: 2 }]);
+    assert.deepEqual(by.web!.containers.map((c) => [c.name, c.state]).sort(), replicas.map((n, i) => [n, i === 0 ? 'running' : 'exited']).sort());
+    assert.equal(by.web!.health.status, 'unhealthy');
+    assert.deepEqual([by.paused!.state, by.paused!.health.status], ['paused', 'unhealthy']);
+    assert.deepEqual([by.oom!.state, by.oom!.containers[0]!.exitCode], ['OOM-killed', 137]);
+    assert.deepEqual([by.gone!.state, by.gone!.detail], ['missing', `no container ${missing}`]);
+    assert.equal(by.limited!.state, 'running');
+    assert.equal(by.limited!.memoryLimitBytes, 64 * 1024 * 1024);
+    assert.ok(by.limited!.memoryBytes! > 0 && by.limited!.memoryBytes! < 64 * 1024 * 1024, String(by.limited!.memoryBytes));
+    assert.equal(typeof by.limited!.cpuPercent, 'number', 'one stats call gives a CPU rate');
   });
 });
