@@ -7,6 +7,7 @@
  */
 import type Docker from 'dockerode';
 import { engineClient } from '../drivers/docker/engine.js';
+import { Latest } from './latest.js';
 
 export interface ContainerResources {
   cpuPercent: number | null;
@@ -44,8 +45,7 @@ export function resourcesFromStats(answer: unknown): ContainerResources {
 
 /** The latest figures per container, refreshed one engine call at a time per container. */
 export class DockerStats {
-  readonly #latest = new Map<string, ContainerResources>();
-  readonly #pending = new Map<string, Promise<ContainerResources | undefined>>();
+  readonly #latest = new Latest<ContainerResources>();
 
   constructor(readonly signal?: AbortSignal) {}
 
@@ -53,28 +53,17 @@ export class DockerStats {
    * Figures of a running container. With `wait`, fresh ones (about a second); without, the last
    * ones known (undefined before the first answer) while a fresh call runs in the background.
    */
-  async read(engine: string | null, id: string, wait: boolean): Promise<ContainerResources | undefined> {
-    let pending = this.#pending.get(id);
-    if (!pending) {
-      pending = this.#fetch(engine, id).finally(() => this.#pending.delete(id));
-      this.#pending.set(id, pending);
-    }
-    return wait ? pending : this.#latest.get(id);
+  read(engine: string | null, id: string, wait: boolean): Promise<ContainerResources | undefined> {
+    return this.#latest.get(id, () => this.#fetch(engine, id), wait);
   }
 
   /** Forget containers no longer shown (removed, replaced). */
   retain(ids: ReadonlySet<string>): void {
-    for (const id of this.#latest.keys()) if (!ids.has(id)) this.#latest.delete(id);
+    this.#latest.retain(ids);
   }
 
-  async #fetch(engine: string | null, id: string): Promise<ContainerResources | undefined> {
-    try {
-      const container: Docker.Container = engineClient(engine).getContainer(id);
-      const figures = resourcesFromStats(await container.stats({ stream: false, ...(this.signal ? { abortSignal: this.signal } : {}) }));
-      this.#latest.set(id, figures);
-      return figures;
-    } catch {
-      return this.#latest.get(id); // gone or the engine is busy: the state column says which
-    }
+  async #fetch(engine: string | null, id: string): Promise<ContainerResources> {
+    const container: Docker.Container = engineClient(engine).getContainer(id);
+    return resourcesFromStats(await container.stats({ stream: false, ...(this.signal ? { abortSignal: this.signal } : {}) }));
   }
 }

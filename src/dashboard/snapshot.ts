@@ -8,6 +8,7 @@ import type { LoadedSystem } from '../experiment/loader/load-system.js';
 import { checkHealth } from '../experiment/runtime/health.js';
 import type { ServiceConfig } from '../experiment/schema/system.js';
 import { DockerStats } from './docker-stats.js';
+import { Latest } from './latest.js';
 import { readEngineService, serviceState } from './docker-status.js';
 import { readLedgerView, type StartedProcess } from './ledger-status.js';
 import { cpuPercent, sampleProcessGroups, type ProcSample } from './proc-stats.js';
@@ -42,6 +43,7 @@ export class SnapshotCollector {
   readonly #since = new Date();
   readonly #restarts = new RestartTracker();
   readonly #stats: DockerStats;
+  readonly #healthChecks = new Latest<HealthView>();
   #procPrevious = new Map<number, ProcSample>();
 
   /** `signal`: aborted when the dashboard ends, to stop probes and engine calls in flight. */
@@ -59,9 +61,10 @@ export class SnapshotCollector {
     const [up, ledger] = await Promise.all([needsUp ? readUp(this.stateDir) : undefined, readLedgerView(this.stateDir)]);
     const [states, health] = await Promise.all([
       Promise.all(services.map(([name, svc]) => this.#state(name, svc, up, ledger.started, wait))),
-      Promise.all(services.map(([, svc]) => this.#health(svc))),
+      Promise.all(services.map(([name, svc]) => this.#health(name, svc, wait))),
     ]);
     await this.#processResources(states, wait);
+    this.#stats.retain(new Set(states.flatMap((s) => s.containers.map((c) => c.id))));
     return {
       at: new Date().toISOString(),
       since: this.#since.toISOString(),
@@ -88,14 +91,19 @@ export class SnapshotCollector {
     };
   }
 
-  async #health(svc: ServiceConfig): Promise<HealthView> {
-    if (!svc.health) return { status: 'none', latencyMs: null, observed: 'no health check' };
-    try {
-      const r = await checkHealth(svc.health, { cwd: this.system.dir, signal: this.signal });
-      return { status: r.ok ? 'healthy' : 'unhealthy', latencyMs: Math.round(r.latencyMs * 10) / 10, observed: r.observed };
-    } catch (err) {
-      return { status: 'unhealthy', latencyMs: null, observed: (err as Error).message };
-    }
+  /** The latest health check; a live frame waits only for a service's first. */
+  async #health(name: string, svc: ServiceConfig, wait: boolean): Promise<HealthView> {
+    const health = svc.health;
+    if (!health) return { status: 'none', latencyMs: null, observed: 'no health check' };
+    const check = async (): Promise<HealthView> => {
+      try {
+        const r = await checkHealth(health, { cwd: this.system.dir, signal: this.signal });
+        return { status: r.ok ? 'healthy' : 'unhealthy', latencyMs: Math.round(r.latencyMs * 10) / 10, observed: r.observed };
+      } catch (err) {
+        return { status: 'unhealthy', latencyMs: null, observed: (err as Error).message };
+      }
+    };
+    return (await this.#healthChecks.get(name, check, wait || !this.#healthChecks.has(name)))!;
   }
 
   async #state(name: string, svc: ServiceConfig, up: UpView | undefined, started: readonly StartedProcess[], wait: boolean): Promise<Partial & { restarts: number | null }> {
