@@ -7,9 +7,16 @@
 export class Latest<V> {
   readonly #values = new Map<string, V>();
   readonly #pending = new Map<string, Promise<V | undefined>>();
+  readonly #since = new Map<string, number>();
 
   has(key: string): boolean {
     return this.#values.has(key);
+  }
+
+  /** How long the call under way for `key` has been running (ms), or undefined when none is. */
+  pendingFor(key: string): number | undefined {
+    const since = this.#since.get(key);
+    return since === undefined ? undefined : performance.now() - since;
   }
 
   /**
@@ -27,8 +34,12 @@ export class Latest<V> {
           },
           () => this.#values.get(key),
         )
-        .finally(() => this.#pending.delete(key));
+        .finally(() => {
+          this.#pending.delete(key);
+          this.#since.delete(key);
+        });
       this.#pending.set(key, pending);
+      this.#since.set(key, performance.now());
     }
     return wait ? pending : Promise.resolve(this.#values.get(key));
   }

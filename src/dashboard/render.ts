@@ -56,7 +56,7 @@ function serviceRow(s: ServiceView, nameWidth: number): Line {
     { text: pad(s.name, nameWidth) },
     { text: pad(s.kind, COLUMNS[0].width) },
     { text: pad(stateText(s), COLUMNS[1].width), ...styleOf(stateStyle(s.state)) },
-    { text: pad(s.health.status === 'none' ? '-' : s.health.status, COLUMNS[2].width), ...styleOf(s.health.status === 'healthy' ? 'green' : s.health.status === 'unhealthy' ? 'red' : undefined) },
+    { text: pad(s.health.status === 'none' ? '-' : s.health.status, COLUMNS[2].width), ...styleOf(healthStyle(s.health.status)) },
     { text: pad(s.health.latencyMs === null ? '-' : formatMs(s.health.latencyMs), COLUMNS[3].width, true) },
     { text: pad(restartsText(s), COLUMNS[4].width), ...styleOf(s.restarts.sinceStart > 0 ? 'yellow' : undefined) },
     { text: pad(s.cpuPercent === null ? '-' : `${s.cpuPercent.toFixed(1)}%`, COLUMNS[5].width, true) },
@@ -83,8 +83,12 @@ function memoryText(s: ServiceView): string {
 }
 
 function detailText(s: ServiceView): string {
-  const parts = s.health.status === 'unhealthy' ? [s.health.observed, s.detail] : [s.detail];
+  const parts = s.health.status === 'unhealthy' || s.health.status === 'waiting' ? [s.health.observed, s.detail] : [s.detail];
   return parts.filter(Boolean).join(' · ');
+}
+
+function healthStyle(status: ServiceView['health']['status']): Style | undefined {
+  return status === 'healthy' ? 'green' : status === 'unhealthy' ? 'red' : status === 'waiting' ? 'yellow' : undefined;
 }
 
 function stateStyle(state: ServiceState): Style | undefined {

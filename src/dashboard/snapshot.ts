@@ -16,6 +16,9 @@ import { readProcessService, readUp, type ProcessStatus, type UpView } from './p
 import { RestartTracker, type InstanceObservation } from './restarts.js';
 import type { ContainerView, HealthView, ServiceKind, ServiceView, Snapshot } from './types.js';
 
+/** A health check in flight this long (and 3× longer than the last one took) shows as `waiting`. */
+const WAITING_AFTER_MS = 1000;
+
 /** A one-shot snapshot measures process CPU over at least this long (ticks are 10 ms apart). */
 const MIN_CPU_WINDOW_MS = 500;
 
@@ -103,7 +106,13 @@ export class SnapshotCollector {
         return { status: 'unhealthy', latencyMs: null, observed: (err as Error).message };
       }
     };
-    return (await this.#healthChecks.get(name, check, wait || !this.#healthChecks.has(name)))!;
+    const latest = (await this.#healthChecks.get(name, check, wait || !this.#healthChecks.has(name)))!;
+    // A check that outlasts its predecessor many times over says more than the previous answer.
+    const waited = this.#healthChecks.pendingFor(name);
+    if (waited !== undefined && waited > Math.max(WAITING_AFTER_MS, 3 * (latest.latencyMs ?? 0))) {
+      return { status: 'waiting', latencyMs: Math.round(waited), observed: `no answer yet after ${Math.round(waited)}ms` };
+    }
+    return latest;
   }
 
   async #state(name: string, svc: ServiceConfig, up: UpView | undefined, started: readonly StartedProcess[], wait: boolean): Promise<Partial & { restarts: number | null }> {

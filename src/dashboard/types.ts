@@ -10,8 +10,12 @@ export type ServiceKind = 'process' | 'container' | 'compose' | 'swarm' | 'endpo
 export type ServiceState = 'running' | 'starting' | 'restarting' | 'paused' | 'exited' | 'OOM-killed' | 'dead' | 'created' | 'degraded' | 'not running' | 'missing' | 'unknown' | '-';
 
 export interface HealthView {
-  status: 'healthy' | 'unhealthy' | 'none';
-  /** The probe's own latency (ms), or null without a health check. */
+  /**
+   * The latest finished check; `waiting` while a check has had no answer for well over the time
+   * its last one took (a paused or hung service, before the probe's own timeout ends it).
+   */
+  status: 'healthy' | 'unhealthy' | 'waiting' | 'none';
+  /** The probe's own latency (ms), how long a `waiting` check has waited so far, or null without a health check. */
   latencyMs: number | null;
   /** What the probe saw (status code, command output, error). */
   observed: string;
