@@ -8,7 +8,7 @@
  * restart`, a pid file's new process). Taking the larger of the two totals, not of each frame's
  * steps, counts a restart once even when a frame sees the counter move before the new instance
  * starts. An instance first seen after the first frame — a swarm task's replacement, a recreated
- * compose container — is one restart.
+ * compose container — is one restart, unless it is the first the service ever showed.
  */
 
 export interface InstanceObservation {
@@ -40,7 +40,8 @@ export class RestartTracker {
     for (const obs of instances) {
       const seen = entry.instances.get(obs.id);
       if (!seen) {
-        if (!first && obs.mark !== '') entry.replacements += 1;
+        // A replacement, unless it is the service's first instance (a start, not a restart).
+        if (!first && obs.mark !== '' && entry.instances.size > 0) entry.replacements += 1;
         entry.instances.set(obs.id, { baseline: obs.restarts, counter: obs.restarts, markChanges: 0, mark: obs.mark });
         continue;
       }

@@ -35,11 +35,14 @@ export function serviceKind(svc: ServiceConfig): ServiceKind {
   return 'process';
 }
 
-type Partial = Omit<ServiceView, 'health' | 'restarts' | 'cpuPercent' | 'memoryBytes'> & {
+/** A service as gathered, before health and the restart count are added. */
+type Gathered = Omit<ServiceView, 'health' | 'restarts'> & {
+  /** What the restart count is taken from. */
   instances: InstanceObservation[];
+  /** Process group leaders to sample from /proc. */
   leaders: number[];
-  cpuPercent: number | null;
-  memoryBytes: number | null;
+  /** The supervisor's own restart count. */
+  restarts: number | null;
 };
 
 export class SnapshotCollector {
@@ -115,7 +118,7 @@ export class SnapshotCollector {
     return latest;
   }
 
-  async #state(name: string, svc: ServiceConfig, up: UpView | undefined, started: readonly StartedProcess[], wait: boolean): Promise<Partial & { restarts: number | null }> {
+  async #state(name: string, svc: ServiceConfig, up: UpView | undefined, started: readonly StartedProcess[], wait: boolean): Promise<Gathered> {
     const kind = serviceKind(svc);
     const base = { name, kind, replicas: null, containers: [], pids: [], cpuPercent: null, memoryBytes: null, memoryLimitBytes: null };
     if (kind === 'endpoint') return { ...base, state: '-', detail: svc.endpoint ?? '', instances: [], leaders: [], restarts: null };
@@ -149,7 +152,7 @@ export class SnapshotCollector {
   }
 
   /** CPU and memory of process services: a rate between this frame and the last (or a short window on the first). */
-  async #processResources(states: Partial[], wait: boolean): Promise<void> {
+  async #processResources(states: Gathered[], wait: boolean): Promise<void> {
     const leaders = states.flatMap((s) => s.leaders);
     if (leaders.length === 0) return;
     if (wait && leaders.some((p) => !this.#procPrevious.has(p))) {

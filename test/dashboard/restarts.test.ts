@@ -47,6 +47,13 @@ test('a replacement container (a swarm task, a recreated compose container) is o
   );
 });
 
+test('a service first seen without instances that then starts one has not restarted', () => {
+  const t = new RestartTracker();
+  t.observe('svc', []); // no container yet
+  assert.equal(t.observe('svc', [{ id: 't1', restarts: 0, mark: 'a' }]), 0);
+  assert.equal(t.observe('svc', [{ id: 't2', restarts: 0, mark: 'b' }]), 1); // t1 replaced
+});
+
 test('services are counted apart', () => {
   const t = new RestartTracker();
   t.observe('a', [{ id: 'x', restarts: 0, mark: '1' }]);
