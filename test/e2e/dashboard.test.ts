@@ -126,11 +126,12 @@ test('a live dashboard shows a killed service restart and a killed service witho
       () => {
         const lines = lastFrame(live.output());
         const api = row(lines, 'api') ?? '';
-        const done = /^api\s+process\s+running\s+healthy\s+\S+\s+1 \(1\)\s/.test(api) && !api.endsWith(`pid ${apiPid}`) && /^worker\s+process\s+exited\s/.test(row(lines, 'worker') ?? '');
+        const done = /^api\s+process\s+running\s+healthy\s+\S+\s+1 \(1\)\s/.test(api) && !api.endsWith(`pid ${apiPid}`) && /^worker\s+process\s+exited\s+unhealthy\s/.test(row(lines, 'worker') ?? '');
         if (!done) throw new Error(`the last frame:\n${lines.join('\n')}`);
         return lines;
       },
-      { what: 'a frame with api restarted once and worker exited', timeoutMs: 20_000 },
+      // Health comes from the latest finished check: a frame may show the exit before the failed check.
+      { what: 'a frame with api restarted once and worker exited and unhealthy', timeoutMs: 20_000 },
     );
     assert.match(row(frame, 'worker')!, /^worker\s+process\s+exited\s+unhealthy\s+.*killed by SIGKILL$/);
   } finally {
