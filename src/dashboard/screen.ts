@@ -48,7 +48,8 @@ export async function runLive(options: LiveOptions): Promise<void> {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, end);
   if (tty) {
-    out.write(ENTER);
+    // The first frame waits for every first health check (up to a probe's timeout): say so meanwhile.
+    out.write(`${ENTER}${HOME}faultline dashboard · gathering the first snapshot…${CLEAR_LINE_END}${CLEAR_BELOW}`);
     out.on('resize', draw);
   }
   const keys = input.isTTY === true;

@@ -50,6 +50,13 @@ test('a fault whose run is gone says that faultline recover reverts it', () => {
   assert.match(plain(orphaned).find((l) => l.startsWith('  pause on'))!, /its run is gone: faultline recover reverts it$/);
 });
 
+test('a health check still waiting for an answer shows as waiting, in yellow, with how long it has waited', () => {
+  const s = fixture('pause-run');
+  const waiting: Snapshot = { ...s, services: s.services.map((v) => (v.name === 'api' ? { ...v, health: { status: 'waiting', latencyMs: 1480, observed: 'no answer yet after 1480ms' } } : v)) };
+  assert.match(row(plain(waiting, Infinity), 'api'), /^api\s+process\s+paused\s+waiting\s+1480ms\s+0 \(1\)\s+.*no answer yet after 1480ms · pid \d+$/);
+  assert.match(row(renderFrame(waiting, { width: 120, height: 30, color: true }), 'api'), painted(33, 'waiting'));
+});
+
 test('every line is cut to the width, ending with …', () => {
   for (const width of [100, 60, 30]) {
     const lines = plain(fixture('pause-run'), width);
