@@ -32,8 +32,9 @@ export function registerDashboard(program: Command, setExit: (code: number) => v
       'after',
       `
 Columns: KIND process/container/compose/swarm/endpoint · STATE running, restarting, paused, exited,
-OOM-killed, degraded (some replicas down), not running, missing · HEALTH the service's health check
-(docker services without one: the engine's view) and its LATENCY · RESTARTS seen since the
+OOM-killed, degraded (some replicas down), not running, missing · HEALTH the latest health check
+(docker services without one: the engine's view; waiting: no answer yet) and its LATENCY ·
+RESTARTS seen since the
 dashboard started, then the supervisor's own count in brackets (the engine's RestartCount, or
 faultline up's) · CPU percent of one core · MEM resident memory (/ the container's limit).
 Process services are read from the \`faultline up\` serving the state directory. See docs/dashboard.md.
