@@ -34,9 +34,9 @@ export function registerDashboard(program: Command, setExit: (code: number) => v
 Columns: KIND process/container/compose/swarm/endpoint · STATE running, restarting, paused, exited,
 OOM-killed, degraded (some replicas down), not running, missing · HEALTH the latest health check
 (docker services without one: the engine's view; waiting: no answer yet) and its LATENCY ·
-RESTARTS seen since the
-dashboard started, then the supervisor's own count in brackets (the engine's RestartCount, or
-faultline up's) · CPU percent of one core · MEM resident memory (/ the container's limit).
+RESTARTS seen since the dashboard started, then the supervisor's own count in brackets (the
+engine's RestartCount, or faultline up's) · CPU percent of one core · MEM resident memory (/ the
+container's limit).
 Process services are read from the \`faultline up\` serving the state directory. See docs/dashboard.md.
 
 Keys: q or Ctrl-C quits. Colours only on a terminal, never with NO_COLOR set.
