@@ -19,10 +19,11 @@ const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
 const skip = skipUnlessRequired(skipReason(), import.meta.url);
 const ttySkip = skip ?? skipUnlessRequired(hasTmux ? undefined : 'needs tmux for a real pseudo-terminal (apt-get install tmux; scripts/ci/system-tests.sh installs it)', import.meta.url);
 
-// A tmux server of its own (-L): no other session, and no environment but the one given here.
-const socket = uniqueName('tmux');
+// A tmux server of its own (-S, a socket in the test's directory): no other session, and no
+// environment but the one given here.
+let socket = '';
 const session = 'dash';
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', timeout: 10_000 });
+const tmux = (...args: string[]) => execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', timeout: 10_000 });
 /** The visible screen, as text (-e: with its colour codes). */
 const screen = (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', session);
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -33,6 +34,7 @@ describe('faultline dashboard in a terminal', { skip: ttySkip, concurrency: 1 },
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'faultline-dash-'));
+    socket = join(dir, 'tmux.sock');
     container = runContainer('dash', ['--restart', 'always']);
     await waitFor('the container to be healthy', () => state(container).health === 'healthy', 30_000);
     writeFileSync(join(dir, 'faultline.yaml'), `name: tmux-shop\nservices:\n  web:\n    container: ${container}\n`);
@@ -41,7 +43,7 @@ describe('faultline dashboard in a terminal', { skip: ttySkip, concurrency: 1 },
     tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', cmd);
   });
   after(() => {
-    spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+    if (socket) spawnSync('tmux', ['-S', socket, 'kill-server'], { stdio: 'ignore' });
     cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -113,7 +115,11 @@ describe('faultline dashboard --json on the engine\'s states', { skip, concurren
     const limited = runContainer('limited', ['--memory', '64m']);
     const oom = runContainer('oom', ['--memory', '16m', '--memory-swap', '16m'], BUSYBOX, ['sh', '-c', 'sleep 1; x=$(head -c 64000000 /dev/zero | tr "\\0" a); sleep 100']);
     docker('pause', paused);
-    await waitFor('the OOM kill', () => state(oom).oom, 30_000);
+    // The engine marks the OOM kill before it records the exit: wait for both.
+    await waitFor('the OOM kill and the exit', () => {
+      const st = state(oom);
+      return st.oom && !st.running;
+    }, 30_000);
     docker('stop', '-t', '0', replicas[1]!);
     const missing = uniqueName('never-created');
     writeFileSync(
@@ -124,15 +130,16 @@ describe('faultline dashboard --json on the engine\'s states', { skip, concurren
     assert.equal(res.code, 0, res.stderr);
     const s = JSON.parse(res.stdout) as Snapshot;
     const by = Object.fromEntries(s.services.map((v) => [v.name, v]));
-    assert.deepEqual([by.web!.kind, by.web!.state, by.web!.replicas], ['compose', 'degraded', { running: 1, desired: 2 }]);
-    assert.deepEqual(by.web!.containers.map((c) => [c.name, c.state]).sort(), replicas.map((n, i) => [n, i === 0 ? 'running' : 'exited']).sort());
-    assert.equal(by.web!.health.status, 'unhealthy');
-    assert.deepEqual([by.paused!.state, by.paused!.health.status], ['paused', 'unhealthy']);
-    assert.deepEqual([by.oom!.state, by.oom!.containers[0]!.exitCode], ['OOM-killed', 137]);
-    assert.deepEqual([by.gone!.state, by.gone!.detail], ['missing', `no container ${missing}`]);
-    assert.equal(by.limited!.state, 'running');
-    assert.equal(by.limited!.memoryLimitBytes, 64 * 1024 * 1024);
-    assert.ok(by.limited!.memoryBytes! > 0 && by.limited!.memoryBytes! < 64 * 1024 * 1024, String(by.limited!.memoryBytes));
-    assert.equal(typeof by.limited!.cpuPercent, 'number', 'one stats call gives a CPU rate');
+    const seen = (name: string) => `${name} as the dashboard saw it: ${JSON.stringify(by[name])}`;
+    assert.deepEqual([by.web!.kind, by.web!.state, by.web!.replicas], ['compose', 'degraded', { running: 1, desired: 2 }], seen('web'));
+    assert.deepEqual(by.web!.containers.map((c) => [c.name, c.state]).sort(), replicas.map((n, i) => [n, i === 0 ? 'running' : 'exited']).sort(), seen('web'));
+    assert.equal(by.web!.health.status, 'unhealthy', seen('web'));
+    assert.deepEqual([by.paused!.state, by.paused!.health.status], ['paused', 'unhealthy'], seen('paused'));
+    assert.deepEqual([by.oom!.state, by.oom!.containers[0]?.exitCode], ['OOM-killed', 137], seen('oom'));
+    assert.deepEqual([by.gone!.state, by.gone!.detail], ['missing', `no container ${missing}`], seen('gone'));
+    assert.equal(by.limited!.state, 'running', seen('limited'));
+    assert.equal(by.limited!.memoryLimitBytes, 64 * 1024 * 1024, seen('limited'));
+    assert.ok(by.limited!.memoryBytes! > 0 && by.limited!.memoryBytes! < 64 * 1024 * 1024, seen('limited'));
+    assert.equal(typeof by.limited!.cpuPercent, 'number', `one stats call gives a CPU rate; ${seen('limited')}`);
   });
 });
