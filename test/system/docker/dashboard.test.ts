@@ -113,7 +113,9 @@ describe('faultline dashboard --json on the engine\'s states', { skip, concurren
     const replicas = [runContainer('web1', compose), runContainer('web2', compose)];
     const paused = runContainer('paused');
     const limited = runContainer('limited', ['--memory', '64m']);
-    const oom = runContainer('oom', ['--memory', '16m', '--memory-swap', '16m'], BUSYBOX, ['sh', '-c', 'sleep 1; x=$(head -c 64000000 /dev/zero | tr "\\0" a); sleep 100']);
+    // tail keeps all of /dev/zero (no line ends) in memory; as the only process it is the one the
+    // OOM killer ends (with a shell and a pipe it could pick another, and the container ran on).
+    const oom = runContainer('oom', ['--memory', '16m', '--memory-swap', '16m'], BUSYBOX, ['tail', '/dev/zero']);
     docker('pause', paused);
     // The engine marks the OOM kill before it records the exit: wait for both.
     await waitFor('the OOM kill and the exit', () => {
