@@ -117,7 +117,7 @@ describe('faultline dashboard --json on the engine\'s states', { skip, concurren
     // OOM killer ends (with a shell and a pipe it could pick another, and the container ran on).
     const oom = runContainer('oom', ['--memory', '16m', '--memory-swap', '16m'], BUSYBOX, ['tail', '/dev/zero']);
     docker('pause', paused);
-    // The engine marks the OOM kill before it records the exit: wait for both.
+    // The dashboard must see it exited, not only marked as OOM-killed: wait for both.
     await waitFor('the OOM kill and the exit', () => {
       const st = state(oom);
       return st.oom && !st.running;
