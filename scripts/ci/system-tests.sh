@@ -3,7 +3,7 @@
 #
 #   bash scripts/ci/system-tests.sh [test paths…]     # default: test/system
 #
-# As root: installs the linux driver's host tools (nftables, iptables, iproute2, stress-ng) when
+# As root: installs the linux driver's host tools (nftables, iptables, iproute2, stress-ng) and tmux when
 # missing and starts the Docker engine (scripts/ci/docker.sh). A setup step that fails ends the
 # step with "CI setup failed at: <step>" and exit 1. When setup succeeded, the tests run with
 # FAULTLINE_REQUIRE_SYSTEM=1 — a test that would skip fails with its reason instead — and the test
@@ -31,8 +31,9 @@ has iptables-restore || pkgs+=(iptables)
 has tc || pkgs+=(iproute2)
 has nsenter || pkgs+=(util-linux)
 has stress-ng || pkgs+=(stress-ng)
+has tmux || pkgs+=(tmux) # a real pseudo-terminal for the dashboard test
 if [ "${#pkgs[@]}" -gt 0 ]; then
-  step "setup: apt-get install ${pkgs[*]} (linux driver system tests)"
+  step "setup: apt-get install ${pkgs[*]} (linux driver and dashboard system tests)"
   apt-get update -qq || setup_failed "apt-get update (for ${pkgs[*]})"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null || setup_failed "apt-get install ${pkgs[*]}"
 fi

@@ -20,6 +20,7 @@ import { registerUp, registerDown } from './commands/up.js';
 import { registerValidate } from './commands/validate.js';
 import { registerInit } from './commands/init.js';
 import { registerGraph } from './commands/graph.js';
+import { registerDashboard } from './commands/dashboard.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -66,6 +67,7 @@ Docs: docs/ in the package (experiment format, faults, drivers, safety, CLI, err
   registerDemo(program, setExit);
   registerInit(program, setExit);
   registerGraph(program, setExit);
+  registerDashboard(program, setExit);
   return program;
 }
 
