@@ -4,7 +4,7 @@ import { runLive } from '../../dashboard/screen.js';
 import { SnapshotCollector } from '../../dashboard/snapshot.js';
 import { UsageError } from '../../errors/index.js';
 import { resolveStateDir } from '../../safety/state-dir.js';
-import { printJson, systemFrom, type CommonOptions } from '../context.js';
+import { composeFlags, printJson, systemFrom, type CommonOptions } from '../context.js';
 import { durationFlag } from '../quick-fault.js';
 
 interface DashboardOptions extends CommonOptions {
@@ -12,18 +12,13 @@ interface DashboardOptions extends CommonOptions {
   once?: boolean;
 }
 
-export interface DashboardHooks {
-  /** Adds the options that choose the system another way (e.g. --compose/--project); systemFrom reads them from the same options object. */
-  composeFlags?: (command: Command) => Command;
-}
-
 const MIN_INTERVAL_MS = 100;
 
-export function registerDashboard(program: Command, setExit: (code: number) => void, hooks: DashboardHooks = {}): void {
+export function registerDashboard(program: Command, setExit: (code: number) => void): void {
   const command = program
     .command('dashboard')
     .description('Live view of the system: each service\'s state, health, restarts, CPU and memory; the open faults and the runs in progress')
-    .option('-s, --system <file>', 'system file (default: ./faultline.yaml)')
+    .option('-s, --system <file>', 'system file (default: ./faultline.yaml, else the Compose file here)')
     .option('--state-dir <dir>', 'ledger and run state to show (default: $FAULTLINE_STATE_DIR or ./.faultline)')
     .option('--interval <duration>', 'time between frames', '1s')
     .option('--once', 'print one frame and exit')
@@ -49,7 +44,7 @@ Examples:
 
 Exit codes: 0 normally · 2 bad input (no system file, a bad --interval).`,
     );
-  (hooks.composeFlags ? hooks.composeFlags(command) : command).action(async (opts: DashboardOptions) => {
+  composeFlags(command).action(async (opts: DashboardOptions) => {
     const intervalMs = durationFlag(opts.interval, '--interval', 1000);
     if (intervalMs < MIN_INTERVAL_MS) throw new UsageError(`--interval: expected at least ${MIN_INTERVAL_MS}ms, got "${opts.interval}"`);
     const system = await systemFrom(opts);
