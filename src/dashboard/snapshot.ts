@@ -104,7 +104,7 @@ export class SnapshotCollector {
     const check = async (): Promise<HealthView> => {
       try {
         const r = await checkHealth(health, { cwd: this.system.dir, signal: this.signal });
-        return { status: r.ok ? 'healthy' : 'unhealthy', latencyMs: Math.round(r.latencyMs * 10) / 10, observed: r.observed };
+        return { status: r.ok ? 'healthy' : 'unhealthy', latencyMs: Math.round(r.latencyMs * 10) / 10, observed: r.said ?? r.observed };
       } catch (err) {
         return { status: 'unhealthy', latencyMs: null, observed: (err as Error).message };
       }
