@@ -101,7 +101,8 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
       slos: spec.load?.slos ?? [],
       ...(spec.load ? { load: spec.load.load } : {}),
       ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
-      ...(watched.length ? { recovery: { within, sustained, services: watched, ...(window ? { observe: window } : {}) } } : {}),
+      // With load, the recovery window is kept even when nothing has a health check to wait for.
+      ...(watched.length || window ? { recovery: { within, sustained, services: watched, ...(window ? { observe: window } : {}) } } : {}),
     },
   };
 
