@@ -8,6 +8,7 @@
 import type { LoadedSystem } from '../experiment/loader/load-system.js';
 import type { FaultRecord, Journal, LoadPhase, ServiceRecovery } from '../journal/types.js';
 import { formatDuration } from '../util/duration.js';
+import { serviceKind } from './quick-actions.js';
 
 export interface QuickSupervisor {
   /** Who brings the service back: `faultline up`, the Engine's restart policy, Swarm, or nobody. */
@@ -43,7 +44,7 @@ export function quickResult(journal: Journal, system: LoadedSystem): QuickResult
   if (!fault) return undefined;
   const recovery = journal.recovery.find((r) => r.service === fault.service);
   const svc = system.system.services[fault.service];
-  const kind = svc === undefined ? 'unknown' : svc.container !== undefined ? 'container' : svc.compose ? 'compose' : svc.swarm ? 'swarm' : svc.endpoint !== undefined ? 'endpoint' : 'process';
+  const kind = svc === undefined ? 'unknown' : serviceKind(svc);
   const supervisor = supervisorOf(journal, fault, recovery, kind, svc?.process ? (svc.process.restart?.policy ?? 'never') : undefined);
   const chaos = journal.load?.phases.find((p) => p.phase === 'chaos');
   const slos = journal.verdicts.filter((v) => v.kind === 'slo');
