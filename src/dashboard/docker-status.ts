@@ -6,19 +6,11 @@
 import type Docker from 'dockerode';
 import { bareName, engineAddress, engineClient, engineMessage, isNotFound } from '../drivers/docker/engine.js';
 import { describeSelector, labelFilters, type DockerServiceConfig } from '../drivers/docker/target.js';
-import type { ServiceState } from './types.js';
+import type { ContainerView, ServiceState } from './types.js';
 
-export interface EngineContainer {
-  id: string;
-  name: string;
-  state: ServiceState;
-  engineHealth: string | null;
-  restartCount: number;
-  startedAt: string;
-  exitCode: number;
+/** A container as the engine describes it: the dashboard's view without the stats, plus the OOM mark. */
+export interface EngineContainer extends Omit<ContainerView, 'cpuPercent' | 'memoryBytes'> {
   oomKilled: boolean;
-  pid: number;
-  memoryLimitBytes: number | null;
 }
 
 export interface EngineService {

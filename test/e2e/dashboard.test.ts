@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Snapshot, ServiceView } from '../../src/dashboard/types.js';
 import { freePort, repoRoot, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
+import { pidOn } from '../helpers/processes.js';
 import { STARTUP_MS } from '../helpers/wait.js';
 
 const fixture = join(repoRoot, 'test/fixtures/service.mjs');
@@ -18,15 +19,6 @@ let up: ReturnType<typeof startCli>;
 const ports = { api: 0, worker: 0 };
 const env = () => ({ FAULTLINE_STATE_DIR: join(dir, '.state') });
 
-/** The pid of whatever answers on `port` (the fixture reports its own). */
-async function pidOn(port: number): Promise<number | undefined> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
-    return ((await res.json()) as { pid: number }).pid;
-  } catch {
-    return undefined;
-  }
-}
 
 async function snapshot(): Promise<Snapshot> {
   const res = await runCli(['dashboard', '--json'], { cwd: dir, env: env() });

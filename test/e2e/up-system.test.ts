@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Journal } from '../../src/journal/types.js';
 import { freePort, repoRoot, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
+import { pidOn } from '../helpers/processes.js';
 
 const service = join(repoRoot, 'test/fixtures/service.mjs');
 let dir: string;
@@ -15,15 +16,6 @@ let up: ReturnType<typeof startCli>;
 const ports = { a: 0, b: 0 };
 const env = () => ({ FAULTLINE_STATE_DIR: join(dir, '.state') });
 
-/** The pid of whatever answers on `port` (the fixture reports its own). */
-async function pidOn(port: number): Promise<number | undefined> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
-    return ((await res.json()) as { pid: number }).pid;
-  } catch {
-    return undefined;
-  }
-}
 
 const system = (port: number) => `probeInterval: 100ms
 services:

@@ -46,3 +46,13 @@ export async function httpOk(url: string): Promise<boolean> {
     return false;
   }
 }
+
+/** The pid of whatever answers on `port` (test/fixtures/service.mjs reports its own), or undefined. */
+export async function pidOn(port: number): Promise<number | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+    return ((await res.json()) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
+}

@@ -97,11 +97,12 @@ describe('quick commands on a Compose project (no faultline.yaml)', { skip, conc
   });
 
   test('pause, restart and random on Compose services', async () => {
-    const pause = await cli('pause', 'web', '--for', '1s', '--json');
+    const pause = await cli('pause', 'web', '--for', '2s', '--json');
     assert.equal(pause.code, 0, pause.all);
     assert.equal(pause.json!.faults[0]!.kind, 'container-pause');
     assert.equal(pause.json!.faults[0]!.status, 'reverted');
-    assert.ok(pause.json!.timeToImpactMs !== null && pause.json!.timeToImpactMs < 1000, JSON.stringify(pause.json));
+    // Seen while it held: the impact falls inside the 2 s window (a probe fails on the paused container).
+    assert.ok(pause.json!.timeToImpactMs !== null && pause.json!.timeToImpactMs < 2000, JSON.stringify(pause.json));
     assert.equal(state('web'), 'running');
 
     const restart = await cli('restart', 'web', '--json');
