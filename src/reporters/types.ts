@@ -11,6 +11,29 @@ export interface RunStartInfo {
   experimentFile: string;
   systemFile: string;
   startedAt: string;
+  /** Services with a health check: the lanes a live view draws (optional: older callers). */
+  services?: string[];
+  /** The experiment's guardrails, described (`abort if error rate > 5% over 10s`). */
+  guardrails?: string[];
+  /** The hypothesis probes by name. */
+  probes?: string[];
+}
+
+/**
+ * A guardrail's state as the run evaluates it: emitted when a guardrail's status changes, and for
+ * guardrails that read a number (PromQL) each time that number is read.
+ */
+export interface GuardrailEvent {
+  /** Milliseconds since the run's start, as every `t` in the journal. */
+  t: number;
+  /** The guardrail, described (as in RunStartInfo.guardrails). */
+  guardrail: string;
+  /** ok: within bounds; breached: the run aborts; unknown: not enough data or the source did not answer. */
+  status: 'ok' | 'breached' | 'unknown';
+  /** The value read, when the guardrail reads one (a PromQL result, an error rate). */
+  value?: number;
+  /** Why unknown or breached, in a sentence. */
+  detail?: string;
 }
 
 export interface Reporter {
@@ -25,6 +48,8 @@ export interface Reporter {
   /** Each closed bucket of the load time series, while load runs (the load's `onBucket`). */
   onLoadBucket?(bucket: LoadBucket): void;
   onLog?(message: string): void;
+  /** A guardrail's status changed, or a guardrail read a new value (see GuardrailEvent). */
+  onGuardrail?(event: GuardrailEvent): void;
   onRunEnd?(journal: Journal): void | Promise<void>;
 }
 

@@ -4,6 +4,7 @@
  * alone. `openRun` acquires what the run holds (ledger, runtime, abort wiring); `closeRun` gives
  * it all back, whatever happened.
  */
+import { describeGuardrail } from '../../safety/guardrails.js';
 import type { FaultKind, FaultTarget } from '../../faults/types.js';
 import type { CheckResult, FaultRecord, Journal, LoadRecord, Phase, ServiceEvent } from '../../journal/types.js';
 import type { LoadRun } from '../../load/index.js';
@@ -185,7 +186,16 @@ export async function openRun(loaded: LoadedExperiment, options: RunOptions, run
 
   await registerRun(options.stateDir, { runId, pid: process.pid, title: experiment.title, file: loaded.absPath, startedAt: startedAt.toISOString() });
   audit({ event: 'run-start', what: experiment.title, detail: loaded.absPath });
-  await reporters.start({ runId, title: experiment.title, experimentFile: loaded.file, systemFile: loaded.system.file, startedAt: startedAt.toISOString() });
+  await reporters.start({
+    runId,
+    title: experiment.title,
+    experimentFile: loaded.file,
+    systemFile: loaded.system.file,
+    startedAt: startedAt.toISOString(),
+    services: ctx.watchedServices,
+    guardrails: experiment.guardrails.abortIf.map(describeGuardrail),
+    probes: experiment.hypothesis.probes.map((p) => p.name),
+  });
   return ctx;
 }
 
