@@ -21,13 +21,14 @@ import { fileReportersFor } from '../reporters/file-reporters.js';
 import { REPORT_FORMATS } from '../reporters/formats.js';
 import type { Reporter } from '../reporters/types.js';
 import { parseDuration } from '../util/duration.js';
+import { addDashboardOptions, htmlReportOf, startDashboard, type DashboardFlags } from './dashboard-options.js';
 import { confirmRemote } from './confirm.js';
 import { DEFAULT_QUICK_WINDOW_MS, type QuickLoad } from './quick-load.js';
 import { quickResult, quickResultLines } from './quick-result.js';
 import { guardedRun } from './guarded-run.js';
 import { composeFlags, kinds, printJson, stateDirFrom, systemFrom, type CommonOptions } from './context.js';
 
-export interface QuickOptions extends CommonOptions {
+export interface QuickOptions extends CommonOptions, DashboardFlags {
   timeout?: string;
   sustained?: string;
   reportDir?: string;
@@ -125,6 +126,8 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   const reporters: Reporter[] = [consoleReporter];
   // The same figures as the console, in the journal and every report (load per window, SLOs).
   if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)), ...fileReportersFor(REPORT_FORMATS.filter((f) => f !== 'json'), resolve(opts.reportDir)));
+  const dashboard = await startDashboard(opts, spec.title);
+  reporters.push(...dashboard.reporters(htmlReportOf(reporters)));
   const journal = await guardedRun(stateDir, runId, { reaper: opts.reaper, maxDurationMs: loaded.experiment.maxDuration }, (signal) => runExperiment(loaded, { kinds, stateDir, runId, reporters, signal, startServices: false, confirm: confirmRemote(opts.yes) }));
   // Quick faults count in `faultline history` too, keyed by their title ("kill api"); `random` is
   // one experiment whatever it picked, with the service it hit recorded per run.
@@ -149,17 +152,18 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
       serviceEvents: journal.serviceEvents,
     });
   }
+  await dashboard.close();
   return journal.exitCode;
 }
 
 /** Flags every quick fault command shares; `systemHelp` says when the system file is needed. */
 export function quickFlags(cmd: Command, systemHelp = 'system file (default: ./faultline.yaml, else the Compose file here)'): Command {
-  return composeFlags(cmd.option('-s, --system <file>', systemHelp))
+  return addDashboardOptions(composeFlags(cmd.option('-s, --system <file>', systemHelp))
     .option('--timeout <duration>', 'how long to wait for the service to be healthy again', '30s')
     .option('--sustained <n>', 'consecutive healthy probes that count as recovered', '3')
     .option('-r, --report-dir <dir>', 'also write journal.json and the reports (report.md, report.html, junit.xml) here')
     .option('--state-dir <dir>', 'ledger and run state (default: $FAULTLINE_STATE_DIR or ./.faultline)')
     .option('--json', 'print the result as JSON (fields as in journal.json: timeToRecoverMs, …)')
     .option('-y, --yes', 'do not ask before touching targets beyond this machine (needed when stdin is not a terminal)')
-    .option('--no-reaper', 'do not start the reaper that reverts the fault if faultline dies');
+    .option('--no-reaper', 'do not start the reaper that reverts the fault if faultline dies'));
 }

@@ -6,10 +6,13 @@ import { UsageError } from '../../errors/index.js';
 import { resolveStateDir } from '../../safety/state-dir.js';
 import { composeFlags, printJson, systemFrom, type CommonOptions } from '../context.js';
 import { durationFlag } from '../quick-fault.js';
+import { serveSystemDashboard } from '../dashboard-web.js';
 
 interface DashboardOptions extends CommonOptions {
   interval?: string;
   once?: boolean;
+  web?: boolean;
+  listen?: string;
 }
 
 const MIN_INTERVAL_MS = 100;
@@ -23,6 +26,8 @@ export function registerDashboard(program: Command, setExit: (code: number) => v
     .option('--interval <duration>', 'time between frames', '1s')
     .option('--once', 'print one frame and exit')
     .option('--json', 'print one snapshot as JSON and exit')
+    .option('--web', 'serve the dashboard as a web page on 127.0.0.1 instead (its URL, with an access token, is printed on stderr); Ctrl-C stops it')
+    .option('--listen <host:port>', 'with --web: where to listen (implies --web; default 127.0.0.1 and a free port)')
     .addHelpText(
       'after',
       `
@@ -40,6 +45,7 @@ Examples:
   faultline dashboard                          live view of ./faultline.yaml, redrawn every second
   faultline dashboard -s shop.yaml --interval 2s
   faultline dashboard --once                   one frame, e.g. for a CI log
+  faultline dashboard --web                    the same, live in a browser
   faultline dashboard --json | jq '.services[] | {name, state, restarts}'
 
 Exit codes: 0 normally · 2 bad input (no system file, a bad --interval).`,
@@ -54,7 +60,8 @@ Exit codes: 0 normally · 2 bad input (no system file, a bad --interval).`,
     const out = process.stdout;
     const color = out.isTTY === true && !process.env.NO_COLOR;
     try {
-      if (opts.json) printJson(await collector.collect({ wait: true }));
+      if (opts.web || opts.listen !== undefined) await serveSystemDashboard({ collector, intervalMs, listen: opts.listen, stop });
+      else if (opts.json) printJson(await collector.collect({ wait: true }));
       else if (opts.once) {
         const lines = renderFrame(await collector.collect({ wait: true }), { width: out.isTTY ? out.columns || 80 : Infinity, height: Infinity, color });
         out.write(`${lines.join('\n')}\n`);

@@ -7,6 +7,7 @@ import { UsageError } from '../../errors/index.js';
 import { abortOnSignals } from '../abort-on-signals.js';
 import { startRunGuard } from '../guarded-run.js';
 import { stateDirFrom } from '../context.js';
+import { addDashboardOptions, startDashboard, type DashboardFlags } from '../dashboard-options.js';
 
 interface DemoCliOptions {
   fragile?: boolean;
@@ -24,7 +25,7 @@ interface DemoCliOptions {
 export const DEFAULT_DEMO_REPORT_DIR = 'faultline-demo-report';
 
 export function registerDemo(program: Command, setExit: (code: number) => void): void {
-  program
+  addDashboardOptions(program
     .command('demo')
     .description('Start the bundled demo shop (six services, local processes) and run its resilience suite against it, with live progress, a summary and reports')
     .option('--fragile', 'run against the fragile build (no timeouts, retries, breakers, fallbacks or restarts): the suite deviates and shows the cascade')
@@ -55,8 +56,8 @@ Examples:
   npm run demo                                  # the default suite, resilient build
   npm run demo -- --quick --fragile             # flags after --
   faultline demo --quick --report-dir out/demo`,
-    )
-    .action(async (opts: DemoCliOptions) => {
+    ))
+    .action(async (opts: DemoCliOptions & DashboardFlags) => {
       if ([opts.quick, opts.all, opts.only !== undefined].filter(Boolean).length > 1) throw new UsageError('--quick, --all and --only: choose one');
       const only = opts.only?.split(',').map((n) => n.trim()).filter(Boolean);
       if (only && only.length === 0) throw new UsageError('--only needs experiment names, comma-separated');
@@ -64,6 +65,7 @@ Examples:
       const stateDir = await stateDirFrom({ stateDir: opts.stateDir === undefined ? undefined : opts.stateDir });
       const demoState = join(stateDir, 'demo');
       let runId: string | undefined;
+      const dashboard = await startDashboard(opts, `faultline demo · ${opts.fragile ? 'fragile' : 'resilient'} build`);
       const signals = abortOnSignals(demoState, () => runId);
       try {
         const summary = await runDemo({
@@ -74,6 +76,7 @@ Examples:
           stateDir: demoState,
           basePort,
           keep: opts.keep === true,
+          extraReporters: dashboard.reporters,
           verbose: opts.verbose === true,
           signal: signals.signal,
           guard: (id, maxDurationMs) => {
@@ -85,6 +88,7 @@ Examples:
       } finally {
         signals.dispose();
       }
+      await dashboard.close();
     });
 }
 

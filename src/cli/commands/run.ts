@@ -19,6 +19,7 @@ import { printPlan } from '../plan.js';
 import { warnAboutLedger } from '../ledger-warnings.js';
 import { resolveStateDir } from '../../safety/state-dir.js';
 import { UsageError } from '../../errors/index.js';
+import { addDashboardOptions, htmlReportOf, startDashboard, type DashboardFlags } from '../dashboard-options.js';
 
 interface RunOptions extends CommonOptions {
   reportDir?: string;
@@ -34,7 +35,7 @@ interface RunOptions extends CommonOptions {
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
-  program
+  addDashboardOptions(program
     .command('run')
     .description('Run a chaos experiment: check steady state, inject its faults, measure recovery, write the report')
     .argument('<file>', 'experiment file (.yaml, .yml, .json, .ts, .js), or catalog:<name> (see `faultline experiments list`)')
@@ -64,8 +65,8 @@ Exit codes:
 Examples:
   faultline run examples/quickstart/kill-api.yaml --report-dir out
   faultline run catalog:service-kill --target api --set within=10s`,
-    )
-    .action(async (file: string, opts: RunOptions) => {
+    ))
+    .action(async (file: string, opts: RunOptions & DashboardFlags) => {
       const loaded = await loadExperimentOrCatalog(file, { systemFile: opts.system, target: opts.target, set: opts.set, kinds });
       if (opts.dryRun) {
         const stateDir = resolveStateDir(opts.stateDir); // read only: a dry run creates nothing
@@ -83,12 +84,13 @@ Examples:
       const fileReporters = fileReportersFor(formats.filter((f) => f !== 'json'), reportDir);
       // The final line waits for the regression gate, so it states the real verdict and exit code.
       const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout, { deferVerdict: true, reorderMs: reorderHold(loaded) });
+      const dashboard = await startDashboard(opts, loaded.experiment.title);
       const journal = await guardedRun(stateDir, runId, { reaper: opts.reaper, maxDurationMs: loaded.experiment.maxDuration }, (signal) =>
         runExperiment(loaded, {
           kinds,
           stateDir,
           runId,
-          reporters: [consoleReporter, journalReporter, ...fileReporters],
+          reporters: [consoleReporter, journalReporter, ...fileReporters, ...dashboard.reporters(htmlReportOf(fileReporters))],
           signal,
           confirm: confirmRemote(opts.yes),
           ...(opts.seed !== undefined ? { seed: Number(opts.seed) } : {}),
@@ -108,6 +110,7 @@ Examples:
       });
       consoleReporter.printVerdict(journal, { exitCode, ...(regressedAgainst !== undefined ? { regressedAgainst } : {}) });
       if (opts.json) printJson(redact(journal));
+      await dashboard.close();
       setExit(exitCode);
     });
 }

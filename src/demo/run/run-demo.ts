@@ -50,6 +50,8 @@ export interface DemoOptions {
   /** Called before each run with its id (the CLI starts the run's reaper); `done()` after it. */
   /** Guards each run (the reaper); its signal aborts the run when the guard is lost. */
   guard?: (runId: string, maxDurationMs: number) => Promise<{ signal?: AbortSignal; done(): Promise<void> | void }>;
+  /** More reporters for each run (a live dashboard's), after the report files: `reportFile` is the run's HTML report once written. */
+  extraReporters?: (reportFile: () => string | undefined) => Reporter[];
 }
 
 export const SUMMARY_JSON = 'summary.json';
@@ -102,7 +104,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
           kinds,
           stateDir: o.stateDir,
           runId,
-          reporters: [shown, journalReporter, ...fileReporters],
+          reporters: [shown, journalReporter, ...fileReporters, ...(o.extraReporters?.(() => fileReporters.find((r) => r.format === 'html')?.path) ?? [])],
           confirm: () => Promise.resolve(false), // the shop is on loopback: nothing to confirm
           ...(signals.length ? { signal: AbortSignal.any(signals) } : {}),
         });
