@@ -91,8 +91,13 @@ export class DashboardServer implements DashboardSink {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const rest = pathAfterToken(new URL(req.url ?? '/', 'http://x').pathname, this.token);
-    if (rest === undefined) return plain(res, 403, 'forbidden: this dashboard needs the URL with its token, as faultline printed it\n');
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    const rest = pathAfterToken(pathname, this.token);
+    if (rest === undefined) {
+      // `/<token>` without its slash: the page's relative links need it.
+      if (pathAfterToken(`${pathname}/`, this.token) === '') return void res.writeHead(308, { Location: `/${this.token}/` }).end();
+      return plain(res, 403, 'forbidden: this dashboard needs the URL with its token, as faultline printed it\n');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'only GET\n');
     if (rest === '') return this.#page(res);
     if (rest === 'events') return this.#events(req, res);
