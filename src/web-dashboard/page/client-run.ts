@@ -177,11 +177,14 @@ function renderChecks(r) {
 }
 
 function renderFeed(r) {
+  // Follow the newest line unless the reader has scrolled up to read older ones.
+  var old = document.getElementById('feed');
+  var follow = !old || old.scrollTop + old.clientHeight >= old.scrollHeight - 4, top = old ? old.scrollTop : 0;
   var el = card('feed', 'Events');
   var box = h('div', { 'class': 'feed', id: 'feed' });
   r.feed.slice(-120).forEach(function (e) { box.appendChild(h('div', { 'class': e.cls, text: '+' + (e.t / 1000).toFixed(1) + 's  ' + e.text })); });
   el.appendChild(box);
-  box.scrollTop = box.scrollHeight;
+  box.scrollTop = follow ? box.scrollHeight : top;
 }
 
 function renderSession() {
