@@ -36,15 +36,16 @@ test('one page follows each experiment of the demo in turn and lists each verdic
   page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
   try {
     const [, url] = await waitForOutput(demo.output, /live dashboard: (http:\/\/127\.0\.0\.1:\d+\/[\w-]+\/)\n/, { timeoutMs: STARTUP_MS });
-    await page.goto(url!);
-    // The titles the page shows, in turn (a string: this project's TypeScript has no DOM types).
-    await page.evaluate(`
+    // The titles the page shows, in turn, recorded from before its first script runs (a string:
+    // this project's TypeScript has no DOM types).
+    await page.addInitScript(`
       window.titles = [];
       new MutationObserver(() => {
-        const t = document.getElementById('title').textContent;
-        if (window.titles.at(-1) !== t) window.titles.push(t);
-      }).observe(document.getElementById('title'), { childList: true, characterData: true, subtree: true });
+        const t = document.getElementById('title')?.textContent;
+        if (t && window.titles.at(-1) !== t) window.titles.push(t);
+      }).observe(document, { childList: true, characterData: true, subtree: true });
     `);
+    await page.goto(url!);
     await page.locator('#session li a').nth(1).waitFor({ timeout: DEMO_MS });
     const rows = await page.locator('#session li').allInnerTexts();
     assert.equal(rows.length, 2, rows.join('\n'));
