@@ -94,7 +94,7 @@ function renderHead(r, now) {
   var phase = r.phases.length ? r.phases[r.phases.length - 1].phase : 'starting';
   var running = !r.end && !stream.closed;
   el.appendChild(h('div', { 'class': 'meta' }, [
-    running ? chip(phase, 'info') : r.end ? chip(STATUS[r.end.status][0], STATUS[r.end.status][1]) : chip('no end seen', 'warn'), ' ',
+    running ? chip(phase, 'info') : r.end ? chip((STATUS[r.end.status] || [r.end.status])[0], (STATUS[r.end.status] || [0, 'neutral'])[1]) : chip('no end seen', 'warn'), ' ',
     h('span', { id: 'elapsed', text: fmtMs(now) }), ' · run ', h('code', { text: r.info.runId }), ' · ', r.info.experimentFile
   ]));
   var open = r.faultOrder.map(function (id) { return r.faults[id]; }).filter(function (f) { return f.status === 'active'; });
