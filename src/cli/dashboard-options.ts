@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors/index.js';
 import type { Reporter } from '../reporters/types.js';
-import { parseDuration } from '../util/duration.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
 import { DashboardReporter } from '../web-dashboard/dashboard-reporter.js';
 import { parseListen } from '../web-dashboard/listen-address.js';
 import { DashboardServer } from '../web-dashboard/server.js';
@@ -71,7 +71,7 @@ function lingerFlag(value: string | undefined): number {
 
 /** Waits `ms`, or until Ctrl-C / SIGTERM / SIGHUP, which end only the wait: the exit code stays the run's. */
 function linger(ms: number, url: string): Promise<void> {
-  process.stderr.write(`faultline: the dashboard stays up for ${Math.round(ms / 1000)}s: ${url} (Ctrl-C ends it)\n`);
+  process.stderr.write(`faultline: the dashboard stays up for ${ms >= 60_000 ? formatDuration(ms) : `${Math.round(ms / 1000)}s`}: ${url} (Ctrl-C ends it)\n`);
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);

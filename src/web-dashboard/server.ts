@@ -45,7 +45,7 @@ export class DashboardServer implements DashboardSink {
 
   private constructor(private readonly o: DashboardServerOptions) {
     this.store = o.store ?? new EventStore();
-    this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server = createServer((req, res) => this.#handle(req, res).catch(() => res.destroy()));
     this.#server.on('connection', (socket) => socket.unref());
   }
 

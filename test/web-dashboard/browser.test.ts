@@ -217,7 +217,7 @@ recovery: { within: 20s, sustained: 2 }
       assert.equal(res!.status(), 200);
       assert.match(await report.locator('body').innerText(), /Pausing api under load/);
       await report.close();
-      await waitForOutput(run.output, /the dashboard stays up for 600s/, { timeoutMs: RUN_MS });
+      await waitForOutput(run.output, /the dashboard stays up for 10m/, { timeoutMs: RUN_MS });
       assert.equal(run.child.exitCode, null, 'the linger keeps the page up after the run');
 
       run.child.kill('SIGINT');
@@ -231,9 +231,9 @@ recovery: { within: 20s, sustained: 2 }
     }
   });
 
-  test('dashboard --web shows the services\' health and the last run, with its report', { timeout: RUN_MS }, async () => {
+  test('dashboard --web shows the services\' health, the last runs with their reports, and a run in progress with its open fault', { timeout: RUN_MS * 2 }, async () => {
     const { page, errors } = await openPage(375);
-    const dash = startCli(['dashboard', '--web', '--interval', '500ms'], { cwd: dir, env: env(), timeoutMs: RUN_MS });
+    const dash = startCli(['dashboard', '--web', '--interval', '500ms'], { cwd: dir, env: env(), timeoutMs: RUN_MS * 2 });
     try {
       const [, url] = await waitForOutput(dash.output, /web dashboard of live-shop: (http:\/\/127\.0\.0\.1:\d+\/[\w-]+\/)\n/, { timeoutMs: STARTUP_MS });
       await page.goto(url!);
@@ -250,6 +250,20 @@ recovery: { within: 20s, sustained: 2 }
       assert.equal(res.status(), 200);
       assert.match(await res.text(), /Pausing api under load/);
       assert.equal((await page.request.get(new URL(url!).origin + '/')).status(), 403);
+
+      // A run in another process: the page shows it in progress with its open fault, then neither.
+      const run = startCli(['run', 'pause-api.yaml'], { cwd: dir, env: env(), timeoutMs: RUN_MS });
+      try {
+        await page.locator('#runs li', { hasText: 'Pausing api under load' }).waitFor({ timeout: RUN_MS });
+        await page.locator('#faults li', { hasText: 'pause on api' }).waitFor({ timeout: RUN_MS });
+        const ran = await run.done;
+        assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+        await page.locator('#runs', { hasText: 'none' }).waitFor({ timeout: RUN_MS });
+        await page.locator('#faults', { hasText: 'none' }).waitFor({ timeout: RUN_MS });
+        await page.locator('#history li').nth(1).waitFor({ timeout: RUN_MS }); // the new run joins the last runs
+      } finally {
+        run.child.kill('SIGKILL');
+      }
       dash.child.kill('SIGINT');
       const done = await dash.done;
       assert.equal(done.code, 0, done.stdout + done.stderr);

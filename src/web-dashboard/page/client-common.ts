@@ -101,17 +101,17 @@ function tickStep(span, pixels) {
   return steps[steps.length - 1];
 }
 
-/** The x axis shared by every chart of a view. */
-function scale(t0, t1, width, gutter) {
+/** The x axis shared by every chart of a view; ticks fall on multiples of a step from align (default 0). */
+function scale(t0, t1, width, gutter, align) {
   var span = Math.max(1000, t1 - t0), plot = Math.max(40, width - gutter - 8);
-  return { t0: t0, t1: t0 + span, gutter: gutter, plot: plot, width: width, x: function (t) { return gutter + ((t - t0) / span) * plot; } };
+  return { t0: t0, t1: t0 + span, align: align || 0, gutter: gutter, plot: plot, width: width, x: function (t) { return gutter + ((t - t0) / span) * plot; } };
 }
 
 function axis(sc, y, label) {
   var g = s('g', { 'class': 'x-axis' });
   g.appendChild(s('line', { 'class': 'axis', x1: sc.gutter, x2: sc.gutter + sc.plot, y1: y, y2: y }));
   var step = tickStep(sc.t1 - sc.t0, sc.plot);
-  for (var t = Math.ceil(sc.t0 / step) * step; t <= sc.t1; t += step) {
+  for (var t = sc.align + Math.ceil((sc.t0 - sc.align) / step) * step; t <= sc.t1; t += step) {
     var x = sc.x(t);
     g.appendChild(s('line', { 'class': 'axis', x1: x, x2: x, y1: y, y2: y + 4 }));
     g.appendChild(s('text', { x: x, y: y + 15, 'text-anchor': 'middle', text: label(t) }));

@@ -38,9 +38,10 @@ renderNow = function () {
   el.appendChild(h('div', { 'class': 'grid' }, snap.services.map(service)));
 
   var hl = card('health', 'Health, last 5 minutes');
-  var now = Date.parse(snap.at), sc = scale(now - WINDOW_MS, now, width(hl), hl.clientWidth < 500 ? 78 : 110);
+  var now = Date.parse(snap.at), sc = scale(now - WINDOW_MS, now, width(hl), hl.clientWidth < 500 ? 78 : 110, now);
   var rows = sys.order.map(function (n) { return { name: n, label: n, points: sys.health[n] }; });
-  if (rows.length) hl.appendChild(attrs(lanes(sc, rows, { label: 'health per service', tickLabel: function (t) { return t === now ? 'now' : '-' + Math.round((now - t) / 60000 * 10) / 10 + 'm'; } }), { id: 'lanes-health' }));
+  var tickAgo = function (t) { var d = Math.round((now - t) / 1000); return d === 0 ? 'now' : d % 60 === 0 ? '-' + d / 60 + 'm' : '-' + d + 's'; };
+  if (rows.length) hl.appendChild(attrs(lanes(sc, rows, { label: 'health per service', tickLabel: tickAgo }), { id: 'lanes-health' }));
   else hl.appendChild(h('p', { 'class': 'empty', text: 'No service has a health check.' }));
 
   var f = card('faults', 'Open faults');
@@ -69,7 +70,7 @@ function service(v) {
   var restarts = v.restarts.sinceStart + (v.restarts.total !== null ? ' (' + v.restarts.total + ')' : '');
   return h('div', { 'class': 'svc', 'data-service': v.name, 'data-state': v.state, 'data-health': v.health.status }, [
     h('div', {}, [h('span', { 'class': 'name', text: v.name }), ' ', h('span', { 'class': 'muted', text: v.kind })]),
-    h('div', {}, [chip(stateText, STATE_CLASS[v.state] || 'neutral'), ' ', chip(v.health.status === 'none' ? 'no health check' : v.health.status, HEALTH_CLASS[v.health.status] || 'neutral')]),
+    h('div', {}, [v.state === '-' ? null : chip(stateText, STATE_CLASS[v.state] || 'neutral'), ' ', chip(v.health.status === 'none' ? 'no health check' : v.health.status, HEALTH_CLASS[v.health.status] || 'neutral')]),
     h('dl', {}, [
       h('dt', { text: 'latency' }), h('dd', { text: v.health.latencyMs === null ? '-' : fmtMs(v.health.latencyMs) }),
       h('dt', { text: 'restarts' }), h('dd', { text: restarts }),
