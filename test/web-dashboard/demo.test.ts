@@ -2,8 +2,11 @@
 // each experiment in turn (the real shop, real runs), each run's verdict and HTML report listed.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import type { Journal } from '../../src/journal/types.js';
 import { startCli, tempDir } from '../helpers/cli.js';
 import { reservePortSpan } from '../helpers/port-spans.js';
 import { STARTUP_MS, waitForOutput } from '../helpers/wait.js';
@@ -12,6 +15,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
 /** Give-up time for two demo experiments on a busy machine. */
 const DEMO_MS = 300_000;
+const LABEL: Record<Journal['status'], string> = { held: 'HELD', deviated: 'DEVIATED', aborted: 'ABORTED', 'revert-failed': 'REVERT FAILED' };
 
 let browser: Browser;
 let dir: string;
@@ -49,12 +53,15 @@ test('one page follows each experiment of the demo in turn and lists each verdic
     await page.locator('#session li a').nth(1).waitFor({ timeout: DEMO_MS });
     const rows = await page.locator('#session li').allInnerTexts();
     assert.equal(rows.length, 2, rows.join('\n'));
-    assert.match(rows[0]!, /^HELD\s+Killing catalog under load/);
-    assert.match(rows[1]!, /^HELD\s+Cache outage under load/);
+    // The verdicts are the runs' own (a machine busy enough can make the shop deviate: the page must say so).
+    const status = async (name: string) => LABEL[(JSON.parse(await readFile(join(dir, 'report', name, 'journal.json'), 'utf8')) as Journal).status];
+    const [kill, cache] = [await status('service-kill'), await status('cache-outage')];
+    assert.match(rows[0]!, new RegExp(`^${kill}\\s+Killing catalog under load`));
+    assert.match(rows[1]!, new RegExp(`^${cache}\\s+Cache outage under load`));
     const titles = await page.evaluate<string[]>('window.titles');
     assert.ok(titles.findIndex((t) => t.startsWith('Killing catalog')) < titles.findIndex((t) => t.startsWith('Cache outage')), `titles in turn: ${titles.join(' → ')}`);
     assert.match(await page.locator('#title').innerText(), /^Cache outage under load/);
-    assert.equal(await page.locator('#verdict-status').innerText(), 'HELD');
+    assert.equal(await page.locator('#verdict-status').innerText(), cache);
     const links = await page.locator('#session li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     assert.equal(new Set(links).size, 2, 'a report per run');
     for (const [i, title] of [[0, 'Killing catalog'], [1, 'Cache outage']] as const) {
@@ -64,8 +71,9 @@ test('one page follows each experiment of the demo in turn and lists each verdic
     }
     demo.child.kill('SIGINT'); // ends the linger
     const done = await demo.done;
-    assert.equal(done.code, 0, done.stdout + done.stderr);
-    assert.match(done.stderr, /the dashboard stays up for 600s/);
+    const summary = JSON.parse(await readFile(join(dir, 'report', 'summary.json'), 'utf8')) as { exitCode: number };
+    assert.equal(done.code, summary.exitCode, done.stdout + done.stderr);
+    assert.match(done.stderr, /the dashboard stays up for 10m/);
     await page.locator('#conn.closed').waitFor();
     assert.deepEqual(errors, []);
   } finally {
