@@ -43,6 +43,8 @@ const HEAVY = [
   'test/catalog/runs-',
   'test/demo/suite-cli-',
   'test/demo/demo-command',
+  'test/web-dashboard/demo',
+  'test/web-dashboard/browser',
   'test/e2e/',
   'test/system/',
   'test/demo/shop',
