@@ -62,7 +62,7 @@ function watchPromql(ctx: RunContext, g: PrometheusGuardrail): () => void {
       const t = ctx.ts.now();
       const outcome = await queryPrometheus(g, { timeoutMs: promqlTimeout(g), signal: stop.signal });
       if (stop.signal.aborted || ctx.signal.aborted) return;
-      const verdict = judge.judge(outcome, ctx.ts.now());
+      const verdict = judge.judge(outcome, t);
       ctx.ts.record({
         t,
         series,
