@@ -68,7 +68,7 @@ function watchPromql(ctx: RunContext, g: PrometheusGuardrail): () => void {
         series,
         ok: verdict.status === 'ok',
         latencyMs: outcome.latencyMs,
-        observed: verdict.value !== undefined ? `value ${verdict.value}` : (verdict.detail ?? 'no value'),
+        observed: verdict.value !== undefined ? `value ${Number.isFinite(verdict.value) ? Number(verdict.value.toPrecision(6)) : verdict.value}` : (verdict.detail ?? 'no value'),
         ...(outcome.ok ? {} : { error: outcome.error }),
       });
       emit(ctx, { t, guardrail: described, status: verdict.status, ...(verdict.value !== undefined ? { value: verdict.value } : {}), ...(verdict.detail ? { detail: verdict.detail } : {}) });
