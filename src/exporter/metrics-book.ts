@@ -3,11 +3,13 @@
  * can throw on the run's behalf. One book per registry (the live one, and the per-run one pushed
  * to a Pushgateway).
  */
-import type { FaultRecord, Journal, LoadBucket, Sample } from '../journal/types.js';
+import type { FaultRecord, Journal, LoadBucket, RunStatus, Sample } from '../journal/types.js';
 import type { RunStartInfo } from '../reporters/types.js';
 import { experimentLabel, seriesLabels } from './labels.js';
 import { observeLoadLatency } from './load-latency.js';
 import type { FaultlineMetrics } from './metrics.js';
+
+const RESULTS: readonly RunStatus[] = ['held', 'deviated', 'aborted', 'revert-failed'];
 
 type FaultLabels = { run: string; experiment: string; kind: string; target: string };
 
@@ -29,6 +31,8 @@ export class MetricsBook {
     this.#held.clear();
     this.#run = info.runId;
     this.#experiment = experimentLabel(info.experimentFile);
+    // Every result starts at 0 while the run goes, so increase() over the scrapes sees its end as +1.
+    for (const result of RESULTS) this.metrics.runs.inc({ experiment: this.#experiment, result }, 0);
   }
 
   faultInjected(f: FaultRecord): void {

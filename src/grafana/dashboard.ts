@@ -43,6 +43,13 @@ function annotationTarget(): cog.Builder<cog.Dataquery> {
 }
 
 export function faultlineDashboard(): Dashboard {
+  const dashboard = build();
+  // Grafana keys panels by id: unique and stable, in layout order (the builders leave them unset).
+  for (const [i, panel] of (dashboard.panels ?? []).entries()) panel.id = i + 1;
+  return dashboard;
+}
+
+function build(): Dashboard {
   return new DashboardBuilder('faultline: chaos experiments')
     .uid(DASHBOARD_UID)
     .description('Faults, health, recovery and load of faultline runs, from its Prometheus exporter (--metrics-listen / --metrics-push)')
