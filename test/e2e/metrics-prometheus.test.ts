@@ -3,6 +3,7 @@
 // --metrics-push lands in a real Pushgateway (1.5) — or warns when none answers.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { faultlineDashboard } from '../../src/grafana/dashboard.js';
@@ -10,6 +11,8 @@ import { freePort, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js'
 import { prometheusSkip, startPrometheus, startPushgateway, type Daemon, type PrometheusServer } from '../helpers/prometheus.js';
 import { dashboardQueries, variableQueries } from '../grafana/dashboard-queries.js';
 import { writeHeldFault } from '../exporter/held-fault.js';
+import { httpOk, killHard, startServer } from '../helpers/processes.js';
+import { STARTUP_MS } from '../helpers/wait.js';
 
 const skip = prometheusSkip();
 const cleanups: (() => Promise<void>)[] = [];
@@ -76,6 +79,22 @@ describe('faultline run --metrics-listen / --metrics-push with a real Prometheus
     assert.match(group('faultline_runs_total').join('\n'), /result="held"\} 1$/, pushed);
     assert.match(group('faultline_faults_injected_total').join('\n'), /kind="pause"\} 1$/);
     assert.match(group('faultline_load_requests_total').join('\n'), /\} [1-9]\d*$/);
+  });
+
+  test('a quick command (faultline pause) pushes its figures under its own name', async () => {
+    const port = await freePort();
+    const server = startServer(port);
+    cleanups.push(async () => killHard(server.pid));
+    await writeFile(join(dir, 'api.pid'), String(server.pid));
+    await writeFile(join(dir, 'quick.yaml'), `services:\n  api:\n    pidFile: api.pid\n    health: { http: "http://127.0.0.1:${port}/", timeout: 300ms }\n`);
+    await waitFor(() => httpOk(`http://127.0.0.1:${port}/`), { what: 'the test server', timeoutMs: STARTUP_MS });
+    const res = await runCli(['pause', 'api', '--for', '500ms', '-s', 'quick.yaml', '--metrics-listen', '127.0.0.1:0', '--metrics-push', pushgateway.url], { cwd: dir, env: { FAULTLINE_STATE_DIR: join(dir, '.faultline-quick') }, timeoutMs: 60_000 });
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.match(res.stderr, /faultline: metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/);
+    const pushed = await (await fetch(`${pushgateway.url}/metrics`)).text();
+    const lines = pushed.split('\n').filter((l) => l.includes('experiment="faultline pause api for 500ms"'));
+    assert.ok(lines.some((l) => /^faultline_faults_injected_total\{.*kind="pause".*\} 1$/.test(l)), pushed);
+    assert.ok(lines.some((l) => /^faultline_runs_total\{.*result="held".*\} 1$/.test(l)), pushed);
   });
 
   test('a Pushgateway that does not answer: the run still exits 0, with one warning', async () => {
