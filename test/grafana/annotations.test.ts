@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { faultAnnotation, verdictAnnotation } from '../../src/grafana/annotations.js';
 import { GrafanaAnnotationsReporter } from '../../src/grafana/annotations-reporter.js';
 import { GRAFANA_TIMEOUT_MS, GrafanaClient, grafanaToken } from '../../src/grafana/grafana-client.js';
 import type { Journal } from '../../src/journal/types.js';
@@ -62,6 +63,22 @@ test('the stand-in holds requests to the documented shape (so the test above can
   assert.deepEqual(problems(req(good), body({ time: 1_700_000_000 }), TOKEN), ['time 1700000000: expected epoch milliseconds']);
   assert.deepEqual(problems(req(good), body({ timeEnd: 1 }), TOKEN), ['timeEnd 1: expected epoch milliseconds >= time']);
   assert.deepEqual(problems(req(good), body({ tags: 'faultline', start: 1 }), TOKEN), ['unknown field start', 'tags: expected an array of non-empty strings']);
+});
+
+test('bodies: a failed revert says so and ends at the time of posting; a deviated verdict gives its reasons', () => {
+  const run = { runId: 'r1', experiment: 'kill-api' };
+  const failed = faultAnnotation(fault('api', 100, 100, { kind: 'pause', status: 'revert-failed', revertedAt: undefined, error: 'EPERM' }), run, 1_700_000_005_000);
+  assert.deepEqual(failed, {
+    time: 1_700_000_000_100,
+    timeEnd: 1_700_000_005_000,
+    tags: ['faultline', 'fault', 'kind:pause', 'target:api', 'experiment:kill-api', 'run:r1'],
+    text: 'pause on api (pid 1) — REVERT FAILED: EPERM (run faultline recover) · experiment kill-api · run r1',
+  });
+  const j: Journal = { ...journalFrom({ health: { api: 'oooxxxxxxxxx' }, faults: [fault('api', 250)], within: 500 }), status: 'deviated', exitCode: 1, reasons: ['api did not recover within 500ms'] };
+  const v = verdictAnnotation(j, run);
+  assert.equal(v.timeEnd, undefined, 'a point');
+  assert.deepEqual(v.tags, ['faultline', 'verdict', 'result:deviated', 'experiment:kill-api', 'run:r1']);
+  assert.equal(v.text, 'kill-api: deviated (exit 1): api did not recover within 500ms · run r1');
 });
 
 test('the token: FAULTLINE_GRAFANA_TOKEN, else GRAFANA_TOKEN, never a flag', () => {
