@@ -30,7 +30,7 @@ function promtoolCheck(exposition: string): Promise<{ code: number | null; outpu
 test('promtool check metrics accepts the exposition while a fault is held under load, and after the run', { skip }, async () => {
   const t = await tempDir('faultline-promtool-');
   cleanups.push(t.cleanup);
-  const { experiment } = await writeHeldFault(t.path, { holdMs: 2500, waitBeforeMs: 1500 });
+  const { experiment } = await writeHeldFault(t.path, { holdMs: 4000, waitBeforeMs: 1500 });
   const metrics = new MetricsReporter();
   let during: Promise<string> | undefined;
   // Read while the fault is held, once the load and the probes have reported too.
@@ -40,7 +40,7 @@ test('promtool check metrics accepts the exposition while a fault is held under 
       during = waitFor(async () => {
         const text = await metrics.registry.metrics();
         return /faultline_fault_active\{[^}]*\} 1/.test(text) && /faultline_load_latency_seconds_bucket\{le="\+Inf"[^}]*\} [1-9]/.test(text) && /faultline_probe_success\{[^}]*probe="health"\} 0/.test(text) ? text : undefined;
-      }, { what: 'the exposition to show the held fault, load latency and a failed health probe', timeoutMs: 2400, intervalMs: 50 });
+      }, { what: 'the exposition to show the held fault, load latency and a failed health probe', timeoutMs: 3900, intervalMs: 50 });
       during.catch(() => undefined);
     },
   };
