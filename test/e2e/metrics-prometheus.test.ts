@@ -74,6 +74,7 @@ describe('faultline run --metrics-listen / --metrics-push with a real Prometheus
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.deepEqual((await prometheus.query('faultline_fault_active == 1')).result, [], 'no fault is held after the run');
     assert.doesNotMatch(res.stderr, /warning/);
+    assert.doesNotMatch(res.stderr, /still running .* after finishing/, 'the server (and Prometheus\'s open scrape connection) does not hold the process');
 
     const pushed = await (await fetch(`${pushgateway.url}/metrics`)).text();
     const group = (name: string) => pushed.split('\n').filter((l) => l.startsWith(`${name}{`) && l.includes('experiment="held-pause"') && l.includes('job="faultline"'));
