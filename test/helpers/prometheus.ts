@@ -181,7 +181,9 @@ export async function startPrometheus(targets: string[] | TargetGroup[] = []): P
 export async function startPushgateway(): Promise<Daemon> {
   const dir = await mkdtemp(join(tmpdir(), 'faultline-pushgw-'));
   try {
-    const daemon = await startDaemon(PUSHGATEWAY_BIN, (port) => [`--web.listen-address=127.0.0.1:${port}`], '/-/ready', dir);
+    // Debian's build persists to /var/lib/prometheus/pushgateway.data by default: shared by every
+    // test (and any system Pushgateway), so groups pushed by one test showed up in another. Memory only.
+    const daemon = await startDaemon(PUSHGATEWAY_BIN, (port) => [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], '/-/ready', dir);
     return {
       ...daemon,
       async stop() {

@@ -7,8 +7,9 @@ import { UsageError } from '../../errors/index.js';
 import { abortOnSignals } from '../abort-on-signals.js';
 import { startRunGuard } from '../guarded-run.js';
 import { stateDirFrom } from '../context.js';
+import { addMetricsOptions, startMetrics, type MetricsFlags } from '../metrics-options.js';
 
-interface DemoCliOptions {
+interface DemoCliOptions extends MetricsFlags {
   fragile?: boolean;
   quick?: boolean;
   all?: boolean;
@@ -24,8 +25,7 @@ interface DemoCliOptions {
 export const DEFAULT_DEMO_REPORT_DIR = 'faultline-demo-report';
 
 export function registerDemo(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('demo')
+  addMetricsOptions(program.command('demo'))
     .description('Start the bundled demo shop (six services, local processes) and run its resilience suite against it, with live progress, a summary and reports')
     .option('--fragile', 'run against the fragile build (no timeouts, retries, breakers, fallbacks or restarts): the suite deviates and shows the cascade')
     .option('--quick', 'the quick suite only: three experiments, under 45 s')
@@ -63,6 +63,7 @@ Examples:
       const basePort = await chooseBasePort(opts.basePort);
       const stateDir = await stateDirFrom({ stateDir: opts.stateDir === undefined ? undefined : opts.stateDir });
       const demoState = join(stateDir, 'demo');
+      const observers = await startMetrics(opts); // --metrics-listen, --metrics-push, --grafana-url
       let runId: string | undefined;
       const signals = abortOnSignals(demoState, () => runId);
       try {
@@ -76,6 +77,7 @@ Examples:
           keep: opts.keep === true,
           verbose: opts.verbose === true,
           signal: signals.signal,
+          reporters: observers.reporters,
           guard: (id, maxDurationMs) => {
             runId = id;
             return startRunGuard(demoState, id, { reaper: opts.reaper !== false, maxDurationMs, signals: false });
@@ -83,6 +85,7 @@ Examples:
         });
         setExit(summary.exitCode);
       } finally {
+        await observers.close();
         signals.dispose();
       }
     });

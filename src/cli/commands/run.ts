@@ -19,8 +19,9 @@ import { printPlan } from '../plan.js';
 import { warnAboutLedger } from '../ledger-warnings.js';
 import { resolveStateDir } from '../../safety/state-dir.js';
 import { UsageError } from '../../errors/index.js';
+import { addMetricsOptions, startMetrics, type MetricsFlags } from '../metrics-options.js';
 
-interface RunOptions extends CommonOptions {
+interface RunOptions extends CommonOptions, MetricsFlags {
   reportDir?: string;
   dryRun?: boolean;
   seed?: string;
@@ -34,8 +35,7 @@ interface RunOptions extends CommonOptions {
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('run')
+  addMetricsOptions(program.command('run'))
     .description('Run a chaos experiment: check steady state, inject its faults, measure recovery, write the report')
     .argument('<file>', 'experiment file (.yaml, .yml, .json, .ts, .js), or catalog:<name> (see `faultline experiments list`)')
     .option('-s, --system <file>', "system file (default: the experiment's `system`, or faultline.yaml beside it)")
@@ -77,6 +77,7 @@ Examples:
       const formats = parseFormats(opts.format);
       const notifyUrl = opts.notify === undefined ? undefined : checkUrl(opts.notify);
       const stateDir = await stateDirFrom(opts);
+      const observers = await startMetrics(opts); // --metrics-listen, --metrics-push, --grafana-url
       const runId = newRunId();
       const reportDir = resolve(opts.reportDir ?? resolve(stateDir, 'reports', runId));
       const journalReporter = new JournalReporter(reportDir);
@@ -88,12 +89,13 @@ Examples:
           kinds,
           stateDir,
           runId,
-          reporters: [consoleReporter, journalReporter, ...fileReporters],
+          reporters: [consoleReporter, journalReporter, ...fileReporters, ...observers.reporters],
           signal,
           confirm: confirmRemote(opts.yes),
           ...(opts.seed !== undefined ? { seed: Number(opts.seed) } : {}),
         }),
       );
+      await observers.close();
       const say = (text: string) => (opts.json ? process.stderr : process.stdout).write(`${text}\n`);
       say(`  journal: ${journalReporter.path ?? '(not written)'}`);
       const written = fileReporters.map((r) => r.path).filter((p): p is string => p !== undefined);
