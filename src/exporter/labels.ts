@@ -9,9 +9,12 @@ export function experimentLabel(experimentFile: string): string {
   return basename(experimentFile).replace(/\.(ya?ml|json|[cm]?[jt]s)$/i, '') || experimentFile;
 }
 
-/** A sample's series as labels: `service:api` is api's health check; `probe:name` a hypothesis probe (no service). */
-export function seriesLabels(series: string): { service: string; probe: string } {
+/**
+ * A sample's series as labels: `service:api` is api's health check; `probe:name` a hypothesis probe
+ * (no service). Other series (a PromQL guardrail's readings, `guardrail:name`) are not probes: undefined.
+ */
+export function seriesLabels(series: string): { service: string; probe: string } | undefined {
   if (series.startsWith('service:')) return { service: series.slice('service:'.length), probe: 'health' };
   if (series.startsWith('probe:')) return { service: '', probe: series.slice('probe:'.length) };
-  return { service: '', probe: series };
+  return undefined;
 }

@@ -53,7 +53,9 @@ export class MetricsBook {
   }
 
   sample(s: Sample): void {
-    const { service, probe } = seriesLabels(s.series);
+    const series = seriesLabels(s.series);
+    if (!series) return;
+    const { service, probe } = series;
     const labels = { run: this.#run, service, probe };
     this.metrics.probeSuccess.set(labels, s.ok ? 1 : 0);
     this.metrics.probeLatency.set(labels, s.latencyMs / 1000);

@@ -123,4 +123,5 @@ test('labels: the experiment is the file name without extension; series names sp
   assert.equal(experimentLabel('exp.ts'), 'exp');
   assert.deepEqual(seriesLabels('service:api'), { service: 'api', probe: 'health' });
   assert.deepEqual(seriesLabels('probe:a:b'), { service: '', probe: 'a:b' });
+  assert.equal(seriesLabels('guardrail:error rate'), undefined, 'a PromQL guardrail\'s readings are not a probe');
 });
