@@ -19,7 +19,7 @@ export interface CatalogCase {
   note?: Partial<Record<'resilient' | 'fragile', string>>;
   /** Needs root (the linux driver's stress faults). */
   root?: boolean;
-  /** Reads a Prometheus: run by test/observability/promql-catalog.test.ts, which starts one (runs.ts leaves it out). */
+  /** Reads a Prometheus: run by test/observability/promql-catalog-*.test.ts, which starts one (runs.ts leaves it out). */
   prometheus?: boolean;
 }
 

@@ -1,6 +1,9 @@
-// The PromQL catalog templates (promql-error-rate, promql-availability, promql-latency-p95) run
-// with the real CLI against both builds of the demo shop, scraped every second by a real
-// Prometheus (labels as in examples/prometheus/prometheus.yml), with the verdicts of cases.ts.
+/**
+ * The PromQL catalog templates (promql-error-rate, promql-availability, promql-latency-p95) run
+ * with the real CLI against one build of the demo shop, scraped every second by a real Prometheus
+ * (labels as in examples/prometheus/prometheus.yml), with the verdicts of test/catalog/cases.ts.
+ * One file per build (promql-catalog-*.test.ts), so the two run at once.
+ */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,7 +19,7 @@ import { PROMETHEUS_BIN, prometheusSkip, startPrometheus, type PrometheusServer 
 const skip = prometheusSkip(PROMETHEUS_BIN);
 const EXIT = { held: 0, deviated: 1, aborted: 3 } as const;
 
-for (const mode of ['resilient', 'fragile'] as ShopMode[]) {
+export function describePromqlCatalog(mode: ShopMode): void {
   describe(`PromQL catalog experiments against the ${mode} demo shop and a real Prometheus`, { skip }, () => {
     let dir: { path: string; cleanup: () => Promise<void> };
     let prom: PrometheusServer;
