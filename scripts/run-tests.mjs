@@ -43,6 +43,7 @@ const HEAVY = [
   'test/catalog/runs-',
   'test/demo/suite-cli-',
   'test/demo/demo-command',
+  'test/observability/',
   'test/web-dashboard/demo',
   'test/web-dashboard/browser',
   'test/e2e/',

@@ -21,6 +21,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerInit } from './commands/init.js';
 import { registerGraph } from './commands/graph.js';
 import { registerDashboard } from './commands/dashboard.js';
+import { registerGrafana } from './commands/grafana.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -68,6 +69,7 @@ Docs: docs/ in the package (experiment format, faults, drivers, safety, CLI, err
   registerInit(program, setExit);
   registerGraph(program, setExit);
   registerDashboard(program, setExit);
+  registerGrafana(program, setExit);
   return program;
 }
 

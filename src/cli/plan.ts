@@ -11,6 +11,8 @@ import type { LoadedExperiment } from '../experiment/loader/load-experiment.js';
 import { splitTarget } from '../experiment/loader/check-references.js';
 import type { Step, TargetRef } from '../experiment/schema/experiment.js';
 import { describeGuardrail } from '../safety/guardrails.js';
+import { describePrometheusGuardrail, promqlTimeout } from '../safety/prometheus-guardrail.js';
+import { queryPrometheus } from '../probes/promql.js';
 import { describeRule, outsideWindows } from '../safety/time-windows.js';
 import { formatDuration } from '../util/duration.js';
 import { kinds } from './context.js';
@@ -74,6 +76,11 @@ export async function printPlan(loaded: LoadedExperiment, out: Writable, stateDi
   w('  guardrails:');
   w(`    max duration ${formatDuration(experiment.maxDuration)}; at most ${g.maxTargets} targets${g.maxPercent < 1 ? `, ${Math.round(g.maxPercent * 100)}% of a service's replicas` : ''}`);
   for (const guard of g.abortIf) w(`    ${describeGuardrail(guard)}`);
+  // Asking Prometheus touches nothing, and tells now whether the guardrail can see.
+  for (const guard of g.prometheus) {
+    const now = await queryPrometheus(guard, { timeoutMs: promqlTimeout(guard) });
+    w(`    ${describePrometheusGuardrail(guard)} (every ${formatDuration(guard.interval)}; now: ${now.ok ? `${now.reading.value}` : `no value — ${now.error}`})`);
+  }
   const critical = Object.entries(system.system.services).filter(([, s]) => s.critical && s.health).map(([n]) => n);
   if (critical.length) w(`    abort if an untargeted critical service (${critical.join(', ')}) fails ${g.criticalFailures} probes in a row`);
   if (g.exclude.length) w(`    never touch: ${g.exclude.join(', ')}`);

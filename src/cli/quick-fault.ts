@@ -27,8 +27,9 @@ import { DEFAULT_QUICK_WINDOW_MS, type QuickLoad } from './quick-load.js';
 import { quickResult, quickResultLines } from './quick-result.js';
 import { guardedRun } from './guarded-run.js';
 import { composeFlags, kinds, printJson, stateDirFrom, systemFrom, type CommonOptions } from './context.js';
+import { addMetricsOptions, startMetrics, type MetricsFlags } from './metrics-options.js';
 
-export interface QuickOptions extends CommonOptions, DashboardFlags {
+export interface QuickOptions extends CommonOptions, MetricsFlags, DashboardFlags {
   timeout?: string;
   sustained?: string;
   reportDir?: string;
@@ -121,14 +122,16 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
       );
     }
   }
+  const observers = await startMetrics(opts); // --metrics-listen, --metrics-push, --grafana-url
   const runId = newRunId();
   const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout, { deferVerdict: true });
-  const reporters: Reporter[] = [consoleReporter];
+  const reporters: Reporter[] = [consoleReporter, ...observers.reporters];
   // The same figures as the console, in the journal and every report (load per window, SLOs).
   if (opts.reportDir) reporters.push(new JournalReporter(resolve(opts.reportDir)), ...fileReportersFor(REPORT_FORMATS.filter((f) => f !== 'json'), resolve(opts.reportDir)));
   const dashboard = await startDashboard(opts, spec.title);
   reporters.push(...dashboard.reporters(htmlReportOf(reporters)));
   const journal = await guardedRun(stateDir, runId, { reaper: opts.reaper, maxDurationMs: loaded.experiment.maxDuration }, (signal) => runExperiment(loaded, { kinds, stateDir, runId, reporters, signal, startServices: false, confirm: confirmRemote(opts.yes) }));
+  await observers.close();
   // Quick faults count in `faultline history` too, keyed by their title ("kill api"); `random` is
   // one experiment whatever it picked, with the service it hit recorded per run.
   const hit = [...new Set(journal.faults.map((f) => f.service))].join(',');
@@ -158,7 +161,7 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
 
 /** Flags every quick fault command shares; `systemHelp` says when the system file is needed. */
 export function quickFlags(cmd: Command, systemHelp = 'system file (default: ./faultline.yaml, else the Compose file here)'): Command {
-  return addDashboardOptions(composeFlags(cmd.option('-s, --system <file>', systemHelp))
+  return addDashboardOptions(addMetricsOptions(composeFlags(cmd.option('-s, --system <file>', systemHelp)))
     .option('--timeout <duration>', 'how long to wait for the service to be healthy again', '30s')
     .option('--sustained <n>', 'consecutive healthy probes that count as recovered', '3')
     .option('-r, --report-dir <dir>', 'also write journal.json and the reports (report.md, report.html, junit.xml) here')

@@ -12,7 +12,7 @@ export type Phase = 'preflight' | 'baseline' | 'steady-state-before' | 'method' 
 export interface Sample {
   /** ms since the run started, monotonic (performance.now based); for probes, when the probe STARTED. */
   t: number;
-  /** `service:<name>` for health checks, `probe:<name>` for hypothesis probes. */
+  /** `service:<name>` for health checks, `probe:<name>` for hypothesis probes, `guardrail:<name>` for PromQL guardrail readings. */
   series: string;
   ok: boolean;
   latencyMs: number;

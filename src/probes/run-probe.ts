@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/index.js';
 import { commandProbe } from './command-probe.js';
 import { httpProbe } from './http-probe.js';
 import { metricsProbe } from './metrics-probe.js';
+import { prometheusProbe } from './prometheus-probe.js';
 import { tcpProbe } from './tcp-probe.js';
 import type { ProbeCall, ProbeKind, ProbePhase, ProbeResult } from './types.js';
 
@@ -27,14 +28,16 @@ export function runProbe(call: ProbeCall, options: RunProbeOptions): Promise<Pro
       return commandProbe(call.command!, probeOptions);
     case 'metrics':
       return metricsProbe(call.metrics!, probeOptions);
+    case 'prometheus':
+      return prometheusProbe(call.prometheus!, probeOptions);
   }
 }
 
-/** Which of http, tcp, command, metrics the call uses. Throws on a call with none or several (a bug upstream: the schema forbids it). */
+/** Which of http, tcp, command, metrics, prometheus the call uses. Throws on a call with none or several (a bug upstream: the schema forbids it). */
 export function probeKind(call: ProbeCall): ProbeKind {
-  const kinds = (['http', 'tcp', 'command', 'metrics'] as const).filter((k) => call[k] !== undefined);
+  const kinds = (['http', 'tcp', 'command', 'metrics', 'prometheus'] as const).filter((k) => call[k] !== undefined);
   if (kinds.length !== 1) {
-    const message = kinds.length === 0 ? 'expected one of http, tcp, command or metrics' : `expected only one of http, tcp, command or metrics, got ${kinds.join(' and ')}`;
+    const message = kinds.length === 0 ? 'expected one of http, tcp, command, metrics or prometheus' : `expected only one of http, tcp, command, metrics or prometheus, got ${kinds.join(' and ')}`;
     throw new ValidationError([{ file: '<inline>', path: '', message: `probe: ${message}` }]);
   }
   return kinds[0]!;

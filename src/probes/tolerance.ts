@@ -30,8 +30,8 @@ interface Compiled {
   expected: string;
 }
 
-const FAILS: Record<ProbeKind, string> = { http: 'no response', tcp: 'no connection', command: 'command does not complete', metrics: 'no metrics' };
-const COMPLETES: Record<ProbeKind, string> = { http: 'any response', tcp: 'connects', command: 'command exits', metrics: 'metrics scraped' };
+const FAILS: Record<ProbeKind, string> = { http: 'no response', tcp: 'no connection', command: 'command does not complete', metrics: 'no metrics', prometheus: 'no value' };
+const COMPLETES: Record<ProbeKind, string> = { http: 'any response', tcp: 'connects', command: 'command exits', metrics: 'metrics scraped', prometheus: 'a value' };
 
 export function evaluate(call: ProbeCall, result: ProbeResult, expect?: Expectation): Verdict {
   const kind = probeKind(call);
@@ -63,6 +63,7 @@ export function healthToProbe(health: HealthCheckInput): { call: ProbeCall; expe
   if (health.tcp !== undefined) call.tcp = health.tcp;
   if (health.command !== undefined) call.command = health.command;
   if (health.metrics !== undefined) call.metrics = health.metrics;
+  if (health.prometheus !== undefined) call.prometheus = health.prometheus;
   if (health.timeout !== undefined) call.timeout = health.timeout;
   const expect: Expectation = {};
   if (health.expectStatus !== undefined) expect.status = health.expectStatus;
@@ -81,6 +82,7 @@ function summarize(kind: ProbeKind, r: ProbeResult): string {
   if (kind === 'http') return `status ${r.status ?? '?'} in ${took}`;
   if (kind === 'tcp') return `connected in ${took}`;
   if (kind === 'metrics') return describeReading(r, took);
+  if (kind === 'prometheus') return r.promql ? `value ${formatNumber(r.promql.value)}${r.promql.series > 1 ? ` (${r.promql.series} series)` : ''} in ${took}` : `answered in ${took}`;
   return r.exitCode !== undefined ? `exit ${r.exitCode} in ${took}` : `killed by ${r.signal ?? 'signal'} in ${took}`;
 }
 
@@ -109,6 +111,8 @@ function compile(kind: ProbeKind, e: Expectation): Compiled {
     if (e.value !== undefined) checks.push(valueCheck(e.value));
     if (e.increase !== undefined) checks.push(increaseCheck(e.increase));
   }
+  // A prometheus probe that completed has a value (no value is a failed call); value bounds it.
+  if (kind === 'prometheus' && e.value !== undefined) checks.push(valueCheck(e.value));
   if (e.latency) checks.push(latencyCheck(e.latency));
   const expected = checks.length ? checks.map((c) => c.expected).join(', ') : COMPLETES[kind];
   return { checks, expected };
@@ -166,7 +170,13 @@ function within(n: number, t: NumberTolerance): boolean {
 }
 
 function valueCheck(t: NumberTolerance): Check {
-  return { expected: describeTolerance('value', t), test: (r) => (r.metric?.value !== undefined && within(r.metric.value, t)) || '' };
+  return {
+    expected: describeTolerance('value', t),
+    test: (r) => {
+      const value = r.metric?.value ?? r.promql?.value;
+      return (value !== undefined && within(value, t)) || '';
+    },
+  };
 }
 
 /** The scrape that sets the baseline passes: nothing can have grown yet (the run's first scrape, or the check before the method). */

@@ -28,7 +28,21 @@ export interface MetricsQuery {
 
 export type MetricsAggregate = 'sum' | 'min' | 'max' | 'avg' | 'count';
 
-/** What a probe calls: exactly one of http, tcp, command, metrics. */
+/**
+ * A prometheus probe: an instant PromQL query through a Prometheus HTTP API. Its result must be a
+ * scalar or a vector of one series — or several, when `aggregate` says how to combine them.
+ */
+export interface PrometheusQuery {
+  /** The server (its /api/v1/query is called), e.g. http://127.0.0.1:9090. */
+  url: string;
+  query: string;
+  aggregate?: MetricsAggregate;
+  headers?: Record<string, string>;
+  /** Environment variable holding a bearer token, read at each call. */
+  bearerTokenEnv?: string;
+}
+
+/** What a probe calls: exactly one of http, tcp, command, metrics, prometheus. */
 export interface ProbeCall {
   http?: string | HttpRequestSpec;
   /** host:port (IPv6 as [::1]:port) that must accept a TCP connection. */
@@ -37,11 +51,13 @@ export interface ProbeCall {
   command?: string | string[];
   /** A Prometheus text-format endpoint and the metric to read there. */
   metrics?: MetricsQuery;
+  /** A PromQL query and the Prometheus to ask. */
+  prometheus?: PrometheusQuery;
   /** Milliseconds. */
   timeout?: number;
 }
 
-export type ProbeKind = 'http' | 'tcp' | 'command' | 'metrics';
+export type ProbeKind = 'http' | 'tcp' | 'command' | 'metrics' | 'prometheus';
 
 /** A tolerance on a number: equal to, or within [min, max] (both inclusive). */
 export interface NumberTolerance {
@@ -77,7 +93,7 @@ export interface Expectation {
   exitCode?: number | number[];
   /** Regular expression the command output must match. */
   stdout?: string;
-  /** Metrics probes: the metric's value (the matching series, aggregated). */
+  /** Metrics probes: the metric's value (the matching series, aggregated); prometheus probes: the query's value. */
   value?: NumberTolerance;
   /** Metrics probes on counters: how much the metric grew since the run's steady-state check before the method. */
   increase?: NumberTolerance;
@@ -102,6 +118,17 @@ export interface ProbeResult {
   error?: string;
   /** Metrics probes: what was read. */
   metric?: MetricReading;
+  /** Prometheus probes: what the query returned. */
+  promql?: PromqlReading;
+}
+
+export interface PromqlReading {
+  /** scalar or vector (a matrix or string result is an error). */
+  resultType: 'scalar' | 'vector';
+  /** Series in a vector result (1 for a scalar). */
+  series: number;
+  /** The value (several series combined by `aggregate`). */
+  value: number;
 }
 
 export interface MetricReading {

@@ -43,6 +43,8 @@ export class Proxy implements ConnectionHost {
   private listener: Listener | undefined;
   private readonly conns = new Set<Connection>();
   private resolved: { ip: string; port: number; at: number; for: string } | undefined;
+  /** Connections refused by the upstream since it last answered; undefined while it answers. */
+  private upstreamDown: number | undefined;
   private chosen: Transport | undefined;
 
   constructor(
@@ -163,8 +165,14 @@ export class Proxy implements ConnectionHost {
       (err, upstream) => {
         if (err !== undefined || !upstream) {
           this.stats.upstreamFailures++;
-          this.options.log?.(`proxy ${this.name}: upstream ${this.upstream}: ${err}`);
+          // One line per outage, not one per connection: a dead upstream under load is thousands.
+          if (this.upstreamDown === undefined) this.options.log?.(`proxy ${this.name}: upstream ${this.upstream}: ${err} (said once until it answers again)`);
+          this.upstreamDown = (this.upstreamDown ?? 0) + 1;
           return conn.close('fin');
+        }
+        if (this.upstreamDown !== undefined) {
+          this.options.log?.(`proxy ${this.name}: upstream ${this.upstream} answers again (${this.upstreamDown} connection${this.upstreamDown === 1 ? '' : 's'} failed meanwhile)`);
+          this.upstreamDown = undefined;
         }
         if (conn.closed) return upstream.close();
         conn.attach(upstream);

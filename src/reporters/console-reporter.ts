@@ -16,7 +16,7 @@ import { describeUnanswered } from '../load/unanswered.js';
 import { formatDuration } from '../util/duration.js';
 import { ReorderBuffer } from './reorder-buffer.js';
 import { checkLabel, ms, pct } from './text.js';
-import type { Reporter, RunStartInfo } from './types.js';
+import type { GuardrailEvent, Reporter, RunStartInfo } from './types.js';
 
 export { checkLabel } from './text.js';
 
@@ -59,6 +59,7 @@ export class ConsoleReporter implements Reporter {
   private phase: Phase | undefined;
   private readonly active = new Map<string, FaultRecord>();
   private readonly states = new Map<string, boolean>();
+  private readonly guardrails = new Map<string, GuardrailEvent['status']>();
   private lastBucket: LoadBucket | undefined;
   private lastLoadLine = -Infinity;
   private status = '';
@@ -144,6 +145,7 @@ export class ConsoleReporter implements Reporter {
 
   /** Only changes are printed: a series turning unhealthy (with what was seen) or healthy again. */
   onSample(s: Sample): void {
+    if (s.series.startsWith('guardrail:')) return; // onGuardrail says it better
     const before = this.states.get(s.series);
     this.states.set(s.series, s.ok);
     if (before !== s.ok && !(before === undefined && s.ok)) {
@@ -163,6 +165,15 @@ export class ConsoleReporter implements Reporter {
 
   onCheck(c: CheckResult): void {
     this.event(c.t, `${this.stamp(c.t)}   ${this.verdictWord(c.ok)} ${checkLabel(c)} ${this.dim(`— ${c.observed}`)}`);
+  }
+
+  /** Only changes of status: a guardrail going pending, breached, blind, or back within bounds. */
+  onGuardrail(g: GuardrailEvent): void {
+    const before = this.guardrails.get(g.guardrail);
+    this.guardrails.set(g.guardrail, g.status);
+    if (before === g.status || (before === undefined && g.status === 'ok')) return;
+    const word = g.status === 'ok' ? this.green('within bounds again') : g.status === 'breached' ? this.red('BREACHED') : g.status === 'pending' ? this.yellow('out of bounds') : this.yellow('cannot see');
+    this.event(g.t, `${this.stamp(g.t)}   guardrail ${word}: ${g.guardrail.replace(/^abort if /, '')}${g.detail ? ` ${this.dim(`— ${g.detail}`)}` : ''}`);
   }
 
   onLog(message: string): void {

@@ -14,7 +14,7 @@ const phase = z.enum(['preflight', 'baseline', 'steady-state-before', 'method', 
 
 export const sampleSchema = z.object({
   t: runT.describe("the probe's start, ms since the run started"),
-  series: z.string().describe('`service:<name>` (health check) or `probe:<name>` (hypothesis probe)'),
+  series: z.string().describe('`service:<name>` (health check), `probe:<name>` (hypothesis probe) or `guardrail:<name>` (a PromQL guardrail\'s readings)'),
   ok: z.boolean(),
   latencyMs: ms,
   observed: z.string(),

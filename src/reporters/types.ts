@@ -28,8 +28,11 @@ export interface GuardrailEvent {
   t: number;
   /** The guardrail, described (as in RunStartInfo.guardrails). */
   guardrail: string;
-  /** ok: within bounds; breached: the run aborts; unknown: not enough data or the source did not answer. */
-  status: 'ok' | 'breached' | 'unknown';
+  /**
+   * ok: within bounds; pending: out of bounds, not yet for as long as the guardrail's `for`;
+   * breached: the run aborts; unknown: not enough data, or the source did not answer.
+   */
+  status: 'ok' | 'pending' | 'breached' | 'unknown';
   /** The value read, when the guardrail reads one (a PromQL result, an error rate). */
   value?: number;
   /** Why unknown or breached, in a sentence. */

@@ -33,43 +33,58 @@ export interface GuardrailContext {
 
 const MIN_SAMPLES = 3;
 
+/** A guardrail's reading: within bounds, breached (with why), or unknown (not enough data yet). */
+export interface GuardrailState {
+  status: 'ok' | 'breached' | 'unknown';
+  /** The breach, in a sentence (status breached). */
+  reason?: string;
+  /** What was read: availability or error rate (fraction), p95 (ms), trailing probe failures. */
+  value?: number;
+}
+
 export function checkGuardrails(guards: readonly Guardrail[], ctx: GuardrailContext): string | undefined {
   for (const service of ctx.protectedServices) {
     const n = trailingFailures(ctx.samples(`service:${service}`));
     if (n >= ctx.criticalFailures) return `critical service ${service} failed ${n} health probes in a row (it is not a target of this experiment)`;
   }
   for (const g of guards) {
-    const reason = check(g, ctx);
-    if (reason) return reason;
+    const state = guardrailState(g, ctx);
+    if (state.status === 'breached') return state.reason;
   }
   return undefined;
 }
 
-function check(g: Guardrail, ctx: GuardrailContext): string | undefined {
+export function guardrailState(g: Guardrail, ctx: GuardrailContext): GuardrailState {
   if ('availability' in g) {
     const { below, window, service } = g.availability;
     const names = service ? [service] : ctx.services;
     const recent = names.flatMap((s) => ctx.samples(`service:${s}`).filter((x) => x.t >= ctx.now - window));
-    if (recent.length < MIN_SAMPLES) return undefined;
+    if (recent.length < MIN_SAMPLES) return { status: 'unknown' };
     const availability = recent.filter((x) => x.ok).length / recent.length;
     if (availability < below) {
-      return `availability of ${service ?? 'the system'} was ${pct(availability)} over the last ${formatDuration(window)}, below the guardrail's ${pct(below)}`;
+      return { status: 'breached', value: availability, reason: `availability of ${service ?? 'the system'} was ${pct(availability)} over the last ${formatDuration(window)}, below the guardrail's ${pct(below)}` };
     }
-    return undefined;
+    return { status: 'ok', value: availability };
   }
   if ('errorRate' in g) {
     const r = ctx.load?.recent(g.errorRate.window);
-    if (!r || r.requests < MIN_SAMPLES) return undefined;
+    if (!r || r.requests < MIN_SAMPLES) return { status: 'unknown' };
     const rate = r.errors / r.requests;
-    return rate > g.errorRate.above ? `error rate was ${pct(rate)} over the last ${formatDuration(g.errorRate.window)}, above the guardrail's ${pct(g.errorRate.above)}` : undefined;
+    return rate > g.errorRate.above
+      ? { status: 'breached', value: rate, reason: `error rate was ${pct(rate)} over the last ${formatDuration(g.errorRate.window)}, above the guardrail's ${pct(g.errorRate.above)}` }
+      : { status: 'ok', value: rate };
   }
   if ('p95' in g) {
     const r = ctx.load?.recent(g.p95.window);
-    if (!r || r.p95Ms === null || r.requests < MIN_SAMPLES) return undefined;
-    return r.p95Ms > g.p95.above ? `p95 latency was ${formatDuration(r.p95Ms)} over the last ${formatDuration(g.p95.window)}, above the guardrail's ${formatDuration(g.p95.above)}` : undefined;
+    if (!r || r.p95Ms === null || r.requests < MIN_SAMPLES) return { status: 'unknown' };
+    return r.p95Ms > g.p95.above
+      ? { status: 'breached', value: r.p95Ms, reason: `p95 latency was ${formatDuration(r.p95Ms)} over the last ${formatDuration(g.p95.window)}, above the guardrail's ${formatDuration(g.p95.above)}` }
+      : { status: 'ok', value: r.p95Ms };
   }
-  const n = trailingFailures(ctx.samples(`probe:${g.probe}`));
-  return n >= g.failures ? `probe "${g.probe}" failed ${n} times in a row (guardrail: ${g.failures})` : undefined;
+  const samples = ctx.samples(`probe:${g.probe}`);
+  if (samples.length === 0) return { status: 'unknown' };
+  const n = trailingFailures(samples);
+  return n >= g.failures ? { status: 'breached', value: n, reason: `probe "${g.probe}" failed ${n} times in a row (guardrail: ${g.failures})` } : { status: 'ok', value: n };
 }
 
 function trailingFailures(samples: readonly Sample[]): number {

@@ -19,9 +19,13 @@ export interface CatalogCase {
   note?: Partial<Record<'resilient' | 'fragile', string>>;
   /** Needs root (the linux driver's stress faults). */
   root?: boolean;
+  /** Reads a Prometheus: run by test/observability/promql-catalog-*.test.ts, which starts one (runs.ts leaves it out). */
+  prometheus?: boolean;
 }
 
 const SHORT = ['--set', 'within=5s'];
+/** In the PromQL cases' arguments: replaced by the Prometheus URL of the test that runs them. */
+export const PROM_PLACEHOLDER = 'http://prometheus.invalid:9090';
 const storefront = (p: number) => ['--set', `url=${shopUrl(p)}/api/products`];
 
 export const CASES: CatalogCase[] = [
@@ -65,4 +69,22 @@ export const CASES: CatalogCase[] = [
     note: { fragile: 'nothing restarts a killed service, so a later part finds its target gone: that step is skipped and said so, and the run deviates' },
   },
   { name: 'disaster-recovery', args: () => ['--set', 'wait=2s', '--set', 'within=10s'], expected: { resilient: 'held', fragile: 'deviated' } },
+  ...promqlCases(),
 ];
+
+/** The PromQL templates against the shop as examples/prometheus/prometheus.yml labels it (service=<name>). */
+function promqlCases(): CatalogCase[] {
+  const common = ['--target', 'catalog', '--set', `prometheus=${PROM_PLACEHOLDER}`, '--set', 'selector=service="gateway"', '--set', 'window=5s', '--set', 'baseline=5s', '--set', 'rate=10/s', '--set', 'abort-for=2s', '--set', 'wait=3s', ...SHORT];
+  const requests = ['--set', 'requests-metric=shop_http_requests_total', '--set', 'status-label=status'];
+  return [
+    { name: 'promql-error-rate', args: () => [...common, ...requests], expected: { resilient: 'held', fragile: 'aborted' }, prometheus: true },
+    { name: 'promql-availability', args: () => [...common, ...requests, '--set', 'min=95%'], expected: { resilient: 'held', fragile: 'aborted' }, prometheus: true },
+    {
+      name: 'promql-latency-p95',
+      args: () => [...common, '--set', 'histogram=shop_http_request_duration_seconds', '--set', 'p95=500ms'],
+      expected: { resilient: 'held', fragile: 'deviated' },
+      note: { fragile: "nothing restarts catalog, so recovery fails; the gateway's answers stay fast (fast 5xx), so p95 alone would not tell (promql-error-rate does)" },
+      prometheus: true,
+    },
+  ];
+}

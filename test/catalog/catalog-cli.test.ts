@@ -128,7 +128,7 @@ describe('every catalog experiment renders and validates against the demo shop',
 
 describe('bad input: exit 2, a message that says what to do, nothing touched', () => {
   const cases: { args: string[]; message: RegExp; cwd?: () => string }[] = [
-    { args: ['run', 'catalog:nope'], message: /catalog:nope: unknown catalog experiment "nope" \(`faultline experiments list` shows all 14: service-kill, /m },
+    { args: ['run', 'catalog:nope'], message: /catalog:nope: unknown catalog experiment "nope" \(`faultline experiments list` shows all 17: service-kill, /m },
     { args: ['run', 'catalog:service-kil', '--target', 'catalog'], message: /unknown catalog experiment "service-kil"; did you mean "service-kill"\?/ },
     { args: ['run', 'catalog:circuit-breaker', '--target', 'cart'], message: /did you mean "circuit-breaker-validation"\?/ },
     { args: ['run', 'catalog:service-kill'], message: /catalog:service-kill at target: missing required parameter "target" \(the service to kill\): pass --target <service> \(the system file defines: store, cache, payments, catalog, cart, gateway\)/ },

@@ -29,7 +29,8 @@ export function describeCatalogRuns(mode: ShopMode, pick: (c: CatalogCase) => bo
     const basePort = await freeBasePort();
     await writeShopFiles(dir.path, { mode, basePort, dataDir: join(dir.path, 'data'), runtime: 'compiled', set: 'quick' });
 
-    for (const c of inShard(CASES.filter(pick), shard)) {
+    // The PromQL cases need a Prometheus: test/observability/promql-catalog-*.test.ts runs them.
+    for (const c of inShard(CASES.filter((c) => !c.prometheus && pick(c)), shard)) {
       const expected = c.expected[mode];
       const skip = c.root && !isRoot ? 'needs root (the linux driver\'s stress faults run inside the target\'s cgroups)' : false;
       test(`catalog:${c.name}${c.variant ? ` (${c.variant})` : ''}: ${expected}${c.note?.[mode] ? ` (${c.note[mode]})` : ''}`, { skip }, async () => {

@@ -54,9 +54,15 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
+/** Scrape targets with labels Prometheus adds to their series (file_sd's target group). */
+export interface TargetGroup {
+  targets: string[];
+  labels?: Record<string, string>;
+}
+
 export interface PrometheusServer extends Daemon {
-  /** Replace the scrape targets (host:port, scraped at /metrics every second). */
-  setTargets(targets: string[]): Promise<void>;
+  /** Replace the scrape targets (host:port, or groups with labels; scraped at /metrics every second). */
+  setTargets(targets: string[] | TargetGroup[]): Promise<void>;
   /** An instant query through the HTTP API; the `data` of a success, else throws with the error. */
   query(promql: string): Promise<{ resultType: string; result: unknown }>;
   /** Wait until every target given is scraped and up (health "up" in /api/v1/targets). */
@@ -99,11 +105,14 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
   clearTimeout(timer);
 }
 
-/** Start a Prometheus scraping `targets` (host:port) every second. */
-export async function startPrometheus(targets: string[] = []): Promise<PrometheusServer> {
+/** Start a Prometheus scraping `targets` (host:port, or labelled groups) every second. */
+export async function startPrometheus(targets: string[] | TargetGroup[] = []): Promise<PrometheusServer> {
   const dir = await mkdtemp(join(tmpdir(), 'faultline-prom-'));
   const sdFile = join(dir, 'targets.json');
-  const writeTargets = (list: string[]) => writeFile(sdFile, JSON.stringify([{ targets: list, labels: {} }]));
+  const writeTargets = (list: string[] | TargetGroup[]) => {
+    const groups = list.length > 0 && typeof list[0] === 'string' ? [{ targets: list as string[], labels: {} }] : (list as TargetGroup[]);
+    return writeFile(sdFile, JSON.stringify(groups.map((g) => ({ targets: g.targets, labels: g.labels ?? {} }))));
+  };
   await writeTargets(targets);
   await writeFile(
     join(dir, 'prometheus.yml'),
@@ -172,7 +181,9 @@ export async function startPrometheus(targets: string[] = []): Promise<Prometheu
 export async function startPushgateway(): Promise<Daemon> {
   const dir = await mkdtemp(join(tmpdir(), 'faultline-pushgw-'));
   try {
-    const daemon = await startDaemon(PUSHGATEWAY_BIN, (port) => [`--web.listen-address=127.0.0.1:${port}`], '/-/ready', dir);
+    // Debian's build persists to /var/lib/prometheus/pushgateway.data by default: shared by every
+    // test (and any system Pushgateway), so groups pushed by one test showed up in another. Memory only.
+    const daemon = await startDaemon(PUSHGATEWAY_BIN, (port) => [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], '/-/ready', dir);
     return {
       ...daemon,
       async stop() {

@@ -8,8 +8,9 @@ import { abortOnSignals } from '../abort-on-signals.js';
 import { startRunGuard } from '../guarded-run.js';
 import { stateDirFrom } from '../context.js';
 import { addDashboardOptions, startDashboard, type DashboardFlags } from '../dashboard-options.js';
+import { addMetricsOptions, startMetrics, type MetricsFlags } from '../metrics-options.js';
 
-interface DemoCliOptions {
+interface DemoCliOptions extends MetricsFlags, DashboardFlags {
   fragile?: boolean;
   quick?: boolean;
   all?: boolean;
@@ -25,8 +26,7 @@ interface DemoCliOptions {
 export const DEFAULT_DEMO_REPORT_DIR = 'faultline-demo-report';
 
 export function registerDemo(program: Command, setExit: (code: number) => void): void {
-  addDashboardOptions(program
-    .command('demo')
+  addDashboardOptions(addMetricsOptions(program.command('demo'))
     .description('Start the bundled demo shop (six services, local processes) and run its resilience suite against it, with live progress, a summary and reports')
     .option('--fragile', 'run against the fragile build (no timeouts, retries, breakers, fallbacks or restarts): the suite deviates and shows the cascade')
     .option('--quick', 'the quick suite only: three experiments, under 45 s')
@@ -57,13 +57,14 @@ Examples:
   npm run demo -- --quick --fragile             # flags after --
   faultline demo --quick --report-dir out/demo`,
     ))
-    .action(async (opts: DemoCliOptions & DashboardFlags) => {
+    .action(async (opts: DemoCliOptions) => {
       if ([opts.quick, opts.all, opts.only !== undefined].filter(Boolean).length > 1) throw new UsageError('--quick, --all and --only: choose one');
       const only = opts.only?.split(',').map((n) => n.trim()).filter(Boolean);
       if (only && only.length === 0) throw new UsageError('--only needs experiment names, comma-separated');
       const basePort = await chooseBasePort(opts.basePort);
       const stateDir = await stateDirFrom({ stateDir: opts.stateDir === undefined ? undefined : opts.stateDir });
       const demoState = join(stateDir, 'demo');
+      const observers = await startMetrics(opts); // --metrics-listen, --metrics-push, --grafana-url
       let runId: string | undefined;
       const dashboard = await startDashboard(opts, `faultline demo · ${opts.fragile ? 'fragile' : 'resilient'} build`);
       const signals = abortOnSignals(demoState, () => runId);
@@ -79,6 +80,7 @@ Examples:
           extraReporters: dashboard.reporters,
           verbose: opts.verbose === true,
           signal: signals.signal,
+          reporters: observers.reporters,
           guard: (id, maxDurationMs) => {
             runId = id;
             return startRunGuard(demoState, id, { reaper: opts.reaper !== false, maxDurationMs, signals: false });
@@ -86,6 +88,7 @@ Examples:
         });
         setExit(summary.exitCode);
       } finally {
+        await observers.close();
         signals.dispose();
       }
       await dashboard.close();

@@ -20,8 +20,9 @@ import { warnAboutLedger } from '../ledger-warnings.js';
 import { resolveStateDir } from '../../safety/state-dir.js';
 import { UsageError } from '../../errors/index.js';
 import { addDashboardOptions, htmlReportOf, startDashboard, type DashboardFlags } from '../dashboard-options.js';
+import { addMetricsOptions, startMetrics, type MetricsFlags } from '../metrics-options.js';
 
-interface RunOptions extends CommonOptions {
+interface RunOptions extends CommonOptions, MetricsFlags, DashboardFlags {
   reportDir?: string;
   dryRun?: boolean;
   seed?: string;
@@ -35,8 +36,7 @@ interface RunOptions extends CommonOptions {
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
-  addDashboardOptions(program
-    .command('run')
+  addDashboardOptions(addMetricsOptions(program.command('run'))
     .description('Run a chaos experiment: check steady state, inject its faults, measure recovery, write the report')
     .argument('<file>', 'experiment file (.yaml, .yml, .json, .ts, .js), or catalog:<name> (see `faultline experiments list`)')
     .option('-s, --system <file>', "system file (default: the experiment's `system`, or faultline.yaml beside it)")
@@ -66,7 +66,7 @@ Examples:
   faultline run examples/quickstart/kill-api.yaml --report-dir out
   faultline run catalog:service-kill --target api --set within=10s`,
     ))
-    .action(async (file: string, opts: RunOptions & DashboardFlags) => {
+    .action(async (file: string, opts: RunOptions) => {
       const loaded = await loadExperimentOrCatalog(file, { systemFile: opts.system, target: opts.target, set: opts.set, kinds });
       if (opts.dryRun) {
         const stateDir = resolveStateDir(opts.stateDir); // read only: a dry run creates nothing
@@ -78,6 +78,7 @@ Examples:
       const formats = parseFormats(opts.format);
       const notifyUrl = opts.notify === undefined ? undefined : checkUrl(opts.notify);
       const stateDir = await stateDirFrom(opts);
+      const observers = await startMetrics(opts); // --metrics-listen, --metrics-push, --grafana-url
       const runId = newRunId();
       const reportDir = resolve(opts.reportDir ?? resolve(stateDir, 'reports', runId));
       const journalReporter = new JournalReporter(reportDir);
@@ -90,12 +91,13 @@ Examples:
           kinds,
           stateDir,
           runId,
-          reporters: [consoleReporter, journalReporter, ...fileReporters, ...dashboard.reporters(htmlReportOf(fileReporters))],
+          reporters: [consoleReporter, journalReporter, ...fileReporters, ...observers.reporters, ...dashboard.reporters(htmlReportOf(fileReporters))],
           signal,
           confirm: confirmRemote(opts.yes),
           ...(opts.seed !== undefined ? { seed: Number(opts.seed) } : {}),
         }),
       );
+      await observers.close();
       const say = (text: string) => (opts.json ? process.stderr : process.stdout).write(`${text}\n`);
       say(`  journal: ${journalReporter.path ?? '(not written)'}`);
       const written = fileReporters.map((r) => r.path).filter((p): p is string => p !== undefined);

@@ -47,6 +47,8 @@ export interface DemoOptions {
   verbose?: boolean;
   color?: boolean;
   live?: boolean;
+  /** More reporters that follow every run (the Prometheus exporter, Grafana annotations). */
+  reporters?: Reporter[];
   /** Called before each run with its id (the CLI starts the run's reaper); `done()` after it. */
   /** Guards each run (the reaper); its signal aborts the run when the guard is lost. */
   guard?: (runId: string, maxDurationMs: number) => Promise<{ signal?: AbortSignal; done(): Promise<void> | void }>;
@@ -104,7 +106,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
           kinds,
           stateDir: o.stateDir,
           runId,
-          reporters: [shown, journalReporter, ...fileReporters, ...(o.extraReporters?.(() => fileReporters.find((r) => r.format === 'html')?.path) ?? [])],
+          reporters: [shown, journalReporter, ...fileReporters, ...(o.reporters ?? []), ...(o.extraReporters?.(() => fileReporters.find((r) => r.format === 'html')?.path) ?? [])],
           confirm: () => Promise.resolve(false), // the shop is on loopback: nothing to confirm
           ...(signals.length ? { signal: AbortSignal.any(signals) } : {}),
         });

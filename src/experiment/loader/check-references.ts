@@ -94,6 +94,12 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
       issues.push(issueAt(doc, [...path, 'probe'], `unknown probe "${g.probe}"; the hypothesis has: ${[...seen].join(', ') || '(no probes)'}`));
     }
   });
+  // A token read from the environment must be there before the first fault, not fail mid-run.
+  const tokenSet = (env: string | undefined, path: DocPath) => {
+    if (env !== undefined && !process.env[env]) issues.push(issueAt(doc, path, `environment variable ${env} is not set: it must hold the bearer token for this Prometheus`));
+  };
+  experiment.hypothesis.probes.forEach((p, i) => tokenSet(p.prometheus?.bearerTokenEnv, ['hypothesis', 'probes', i, 'prometheus', 'bearerTokenEnv']));
+  guard.prometheus.forEach((g, i) => tokenSet(g.bearerTokenEnv, ['guardrails', 'prometheus', i, 'bearerTokenEnv']));
   return issues;
 }
 

@@ -8,6 +8,7 @@ export function toProbeCall(probe: Probe): ProbeCall {
     ...(probe.tcp !== undefined ? { tcp: probe.tcp } : {}),
     ...(probe.command !== undefined ? { command: probe.command } : {}),
     ...(probe.metrics !== undefined ? { metrics: probe.metrics } : {}),
+    ...(probe.prometheus !== undefined ? { prometheus: probe.prometheus } : {}),
     ...(probe.timeout !== undefined ? { timeout: probe.timeout } : {}),
   };
 }

@@ -5,6 +5,7 @@
  * it all back, whatever happened.
  */
 import { describeGuardrail } from '../../safety/guardrails.js';
+import { describePrometheusGuardrail } from '../../safety/prometheus-guardrail.js';
 import type { FaultKind, FaultTarget } from '../../faults/types.js';
 import type { CheckResult, FaultRecord, Journal, LoadRecord, Phase, ServiceEvent } from '../../journal/types.js';
 import type { LoadRun } from '../../load/index.js';
@@ -193,7 +194,7 @@ export async function openRun(loaded: LoadedExperiment, options: RunOptions, run
     systemFile: loaded.system.file,
     startedAt: startedAt.toISOString(),
     services: ctx.watchedServices,
-    guardrails: experiment.guardrails.abortIf.map(describeGuardrail),
+    guardrails: [...experiment.guardrails.abortIf.map(describeGuardrail), ...experiment.guardrails.prometheus.map(describePrometheusGuardrail)],
     probes: experiment.hypothesis.probes.map((p) => p.name),
   });
   return ctx;

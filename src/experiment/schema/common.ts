@@ -58,7 +58,7 @@ export const expectation = z
     latency: z.strictObject({ max: duration.optional(), min: duration.optional() }).optional().describe('Range tolerance on the probe latency'),
     exitCode: z.union([z.number().int(), z.array(z.number().int())]).optional(),
     stdout: regexString.optional().describe('Regular expression the command output must match'),
-    value: numberTolerance.optional().describe('Metrics probes: the value of the metric (matching series aggregated)'),
+    value: numberTolerance.optional().describe('Metrics probes: the value of the metric (matching series aggregated); prometheus probes: the value of the query'),
     increase: numberTolerance.optional().describe('Metrics probes: how much a counter grew since the steady-state check before the method'),
   })
   .describe('Tolerance: the result a healthy probe must produce');
@@ -80,21 +80,45 @@ const metricsQuery = z
   })
   .describe('Scrape a Prometheus text-format endpoint and read one metric');
 
-/** What a probe calls: exactly one of http, tcp, command, metrics. */
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable, e.g. PROMETHEUS_TOKEN');
+
+/** Where a PromQL query goes: a Prometheus (or compatible: Thanos, Mimir, VictoriaMetrics) HTTP API. */
+export const prometheusConnection = {
+  url: z.url({ protocol: /^https?$/ }).describe('The Prometheus server, e.g. http://127.0.0.1:9090 (its /api/v1/query is called)'),
+  headers: z.record(z.string(), z.string()).optional().describe('Extra request headers, e.g. a tenant header'),
+  bearerTokenEnv: envName.optional().describe('Environment variable holding a bearer token (sent as Authorization: Bearer …); never the token itself'),
+};
+
+const promql = z.string().trim().min(1, 'expected a PromQL query');
+
+export const promqlAggregate = z.enum(['sum', 'min', 'max', 'avg', 'count']).describe('How several series combine into one value (without it, several series are a failed observation)');
+
+const prometheusQuery = z
+  .strictObject({
+    ...prometheusConnection,
+    query: promql.describe('An instant PromQL query with a scalar or one-series result'),
+    aggregate: promqlAggregate.optional(),
+  })
+  .describe('Evaluate a PromQL query through the Prometheus HTTP API (/api/v1/query)');
+
+/** What a probe calls: exactly one of http, tcp, command, metrics, prometheus. */
 export const probeCall = {
   http: z.union([z.url({ protocol: /^https?$/ }), httpRequest]).optional().describe('URL, or { url, method, headers, body }'),
   tcp: z.string().regex(/^.+:\d{1,5}$/, 'expected host:port').optional().describe('host:port that must accept a TCP connection'),
   command: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional().describe('Shell command (string) or argv (list)'),
   metrics: metricsQuery.optional(),
+  prometheus: prometheusQuery.optional(),
   timeout: duration.optional(),
 };
 
-export function exactlyOneCall(value: { http?: unknown; tcp?: unknown; command?: unknown; metrics?: unknown }, ctx: z.RefinementCtx): void {
-  const present = (['http', 'tcp', 'command', 'metrics'] as const).filter((k) => value[k] !== undefined);
+const CALL_KINDS = ['http', 'tcp', 'command', 'metrics', 'prometheus'] as const;
+
+export function exactlyOneCall(value: Partial<Record<(typeof CALL_KINDS)[number], unknown>>, ctx: z.RefinementCtx): void {
+  const present = CALL_KINDS.filter((k) => value[k] !== undefined);
   if (present.length !== 1) {
     ctx.addIssue({
       code: 'custom',
-      message: present.length === 0 ? 'expected one of http, tcp, command or metrics' : `expected only one of http, tcp, command or metrics, got ${present.join(' and ')}`,
+      message: present.length === 0 ? 'expected one of http, tcp, command, metrics or prometheus' : `expected only one of http, tcp, command, metrics or prometheus, got ${present.join(' and ')}`,
     });
   }
 }

@@ -26,7 +26,13 @@ export const probe = z
     expect: expectation.optional(),
     throughout: z.boolean().default(false).describe('The probe must also hold while faults are active (otherwise it is only observed then)'),
   })
-  .superRefine(exactlyOneCall);
+  .superRefine(exactlyOneCall)
+  .superRefine((p, ctx) => {
+    // increase is counted by faultline between its own scrapes; PromQL has increase() for that.
+    if (p.prometheus !== undefined && p.expect?.increase !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['expect', 'increase'], message: 'prometheus probes take a value tolerance: compute the growth in the query, e.g. increase(metric[1m]), and bound it with expect.value' });
+    }
+  });
 
 const httpAction = z.union([z.url(), z.strictObject({ url: z.url(), method: z.string().default('POST'), headers: z.record(z.string(), z.string()).optional(), body: z.string().optional() })]);
 

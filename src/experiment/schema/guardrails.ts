@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { WEEKDAYS } from '../../safety/time-windows.js';
 import { duration } from '../../util/duration-schema.js';
+import { prometheusConnection, promqlAggregate } from './common.js';
 
 /** `90%`, `0.5%`, or a number of percent (90). Parsed to a fraction (0.9). */
 export const percent = z
@@ -47,9 +48,31 @@ export const guardrail = z.union([
   z.strictObject({ probe: z.string().min(1).describe('A hypothesis probe name'), failures: z.number().int().min(1).default(3) }),
 ]);
 
+/** A PromQL guardrail: abort when the query's value leaves [min, max] for `for`. */
+export const prometheusGuardrail = z
+  .strictObject({
+    name: z.string().min(1).optional().describe('How reports and the dashboard call it (default: the query)'),
+    ...prometheusConnection,
+    query: z.string().trim().min(1, 'expected a PromQL query').describe('An instant PromQL query with a scalar or one-series result'),
+    aggregate: promqlAggregate.optional(),
+    max: z.number().optional().describe('Abort when the value is above this'),
+    min: z.number().optional().describe('Abort when the value is below this'),
+    for: duration.default(0).describe('The bound must be broken this long (on every evaluation) before the run aborts; 0: at the first evaluation that breaks it'),
+    interval: duration.default(1000).describe('Time between evaluations'),
+    timeout: duration.optional().describe('Give up on one evaluation after this long (default: the interval, at most 5s)'),
+    onNoData: z
+      .enum(['continue', 'abort'])
+      .default('continue')
+      .describe('When the query has no value (Prometheus does not answer, an error, no series, NaN): continue (warn once) or abort'),
+  })
+  .refine((g) => g.min !== undefined || g.max !== undefined, { message: 'expected max, min or both: the bound that aborts the run' })
+  .refine((g) => g.min === undefined || g.max === undefined || g.min <= g.max, { message: 'expected min <= max' })
+  .refine((g) => g.interval >= 100, { path: ['interval'], message: 'expected an interval of at least 100ms' });
+
 export const guardrailsSchema = z
   .strictObject({
     abortIf: z.array(guardrail).default([]).describe('Abort (and revert everything) as soon as one of these holds while faults are active'),
+    prometheus: z.array(prometheusGuardrail).default([]).describe('PromQL guardrails: abort (and revert everything) when a query leaves its bounds while faults are active'),
     maxTargets: z.number().int().min(1).default(10).describe('Refuse a run whose faults would touch more targets than this'),
     maxPercent: percent.default(100).describe("Refuse a run that would touch more than this share of a service's processes"),
     exclude: z.array(z.string()).default([]).describe('Services no fault may target'),

@@ -1,0 +1,4 @@
+// The PromQL catalog templates against the resilient demo shop and a real Prometheus (promql-catalog.ts).
+import { describePromqlCatalog } from './promql-catalog.js';
+
+describePromqlCatalog('resilient');
