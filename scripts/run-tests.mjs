@@ -8,8 +8,9 @@
 // Scheduling: most files wait on real processes, timers and sockets rather than use the CPU, so
 // more files run at once than there are cores. The heavy real-process suites (the demo shop,
 // the catalog, the CLI end to end) start first — the longest first, so none is left running alone
-// at the end — and at most HEAVY of them run at once, so they do not starve each other of the
-// CPU on a small machine. test/system runs one file at a time (it shares docker, netns, nftables).
+// at the end — and at most HEAVY of them run at once while the demo shop's suites run, so they do
+// not starve each other of the CPU on a small machine; once those are done, the rest may fill
+// every slot. test/system runs one file at a time (it shares docker, netns, nftables).
 //
 // Environment: FAULTLINE_TEST_CONCURRENCY (files at once), FAULTLINE_TEST_HEAVY (heavy files at
 // once), FAULTLINE_TEST_FILE_TIMEOUT (ms before a file is killed as hung; default 30 min).
@@ -39,6 +40,9 @@ if (files.length === 0) {
 }
 
 // The heavy suites, heaviest first (minutes each on 2 cores): what starts first and is rationed.
+// HEAVY run the demo shop (or a browser): at most `heavyLimit` of them at once, always. EARLY are
+// real-process suites that start early and share that ration while any HEAVY file is running or
+// waiting — once the shop suites are done, they may fill every slot (the run's tail is theirs).
 const HEAVY = [
   'test/catalog/runs-',
   'test/demo/suite-cli-',
@@ -46,19 +50,18 @@ const HEAVY = [
   'test/observability/',
   'test/web-dashboard/demo',
   'test/web-dashboard/browser',
-  'test/e2e/',
+  'test/e2e/metrics-demo',
   'test/system/',
   'test/demo/shop',
-  'test/load/',
-  'test/proxy/',
-  'test/experiment/',
-  'test/drivers/proxy/',
-].map((p) => p.split('/').join(sep));
+];
+const EARLY = ['test/e2e/', 'test/load/', 'test/proxy/', 'test/experiment/', 'test/drivers/proxy/'];
+const RANKED = [...HEAVY, ...EARLY].map((p) => p.split('/').join(sep));
 const heavyRank = (f) => {
-  const i = HEAVY.findIndex((p) => f.startsWith(p));
-  return i === -1 ? HEAVY.length : i;
+  const i = RANKED.findIndex((p) => f.startsWith(p));
+  return i === -1 ? RANKED.length : i;
 };
-const isHeavy = (f) => heavyRank(f) < HEAVY.length;
+const isShop = (f) => heavyRank(f) < HEAVY.length;
+const isHeavy = (f) => heavyRank(f) < RANKED.length;
 // Heavy first by rank, then larger files first (a rough measure of how long a file runs).
 const queue = files
   .map((f) => ({ file: f, rank: heavyRank(f), size: statSync(f).size }))
@@ -113,22 +116,28 @@ const wallStart = performance.now();
 const results = [];
 let running = 0;
 let heavyRunning = 0;
+let shopRunning = 0;
 console.log(`${files.length} test files, up to ${concurrency} at once (${heavyLimit} of the heavy suites) on ${cores} cores`);
 
 await new Promise((resolveAll) => {
   const pending = [...queue];
   const startMore = () => {
     while (running < concurrency && pending.length > 0) {
-      // The next heavy file if one may start, else the next light one.
-      const index = pending.findIndex((f) => !isHeavy(f) || heavyRunning < heavyLimit);
+      // The next heavy file if one may start, else the next light one. EARLY files are rationed
+      // only while a shop suite runs or waits.
+      const shopsLeft = shopRunning > 0 || pending.some(isShop);
+      const index = pending.findIndex((f) => !isHeavy(f) || heavyRunning < heavyLimit || (!isShop(f) && !shopsLeft));
       if (index === -1) break;
       const [file] = pending.splice(index, 1);
       const heavy = isHeavy(file);
+      const shop = isShop(file);
       running++;
       if (heavy) heavyRunning++;
+      if (shop) shopRunning++;
       void runFile(file).then((r) => {
         running--;
         if (heavy) heavyRunning--;
+        if (shop) shopRunning--;
         results.push(r);
         const mark = r.ok ? paint('32', '✔') : paint('31', '✖');
         process.stdout.write(`\n${paint('1', `${mark} ${r.file}`)} ${paint('2', `(${seconds(r.ms)}, ${results.length}/${files.length})`)}\n${r.output.trimEnd()}\n`);
