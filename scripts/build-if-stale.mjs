@@ -1,6 +1,6 @@
 // `npm test`'s pretest: build dist/ unless it is newer than every source file (the tests spawn the
-// built CLI). Skipping an up-to-date build saves time, and — in CI, where the system tests run the
-// built CLI alongside `npm test` — never rewrites files another process is executing.
+// built CLI). An up-to-date build is skipped: it only costs time, and would rewrite files a
+// running CLI (a `faultline up`, another test run) is executing.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -41,8 +41,7 @@ fi
 step "setup: docker engine (scripts/ci/docker.sh)"
 bash scripts/ci/docker.sh || setup_failed "docker engine (bash scripts/ci/docker.sh; its dockerd log: /var/log/faultline-dockerd.log)"
 
-# The system tests run the built CLI. A dist/ newer than every source (npm test built it) is kept:
-# rebuilding it would rewrite files other suites running alongside (.ci/run) are executing.
+# The system tests run the built CLI. A dist/ newer than every source (npm test built it) is kept.
 if [ -f dist/index.js ] && [ -z "$(find src -name '*.ts' -newer dist/index.js -print -quit)" ]; then
   step "setup: build: dist/ is up to date"
 else
