@@ -167,12 +167,17 @@ export class ConsoleReporter implements Reporter {
     this.event(c.t, `${this.stamp(c.t)}   ${this.verdictWord(c.ok)} ${checkLabel(c)} ${this.dim(`— ${c.observed}`)}`);
   }
 
-  /** Only changes of status: a guardrail going pending, breached, blind, or back within bounds. */
+  /**
+   * Only changes of status: a guardrail going out of bounds, breached, or back within bounds.
+   * `unknown` is not printed: a windowed guardrail starts so (too few samples yet), and a blind
+   * PromQL guardrail is said once by the runner's log line.
+   */
   onGuardrail(g: GuardrailEvent): void {
-    const before = this.guardrails.get(g.guardrail);
+    if (g.status === 'unknown') return;
+    const before = this.guardrails.get(g.guardrail) ?? 'ok';
     this.guardrails.set(g.guardrail, g.status);
-    if (before === g.status || (before === undefined && g.status === 'ok')) return;
-    const word = g.status === 'ok' ? this.green('within bounds again') : g.status === 'breached' ? this.red('BREACHED') : g.status === 'pending' ? this.yellow('out of bounds') : this.yellow('cannot see');
+    if (before === g.status) return;
+    const word = g.status === 'ok' ? this.green('within bounds again') : g.status === 'breached' ? this.red('BREACHED') : this.yellow('out of bounds');
     this.event(g.t, `${this.stamp(g.t)}   guardrail ${word}: ${g.guardrail.replace(/^abort if /, '')}${g.detail ? ` ${this.dim(`— ${g.detail}`)}` : ''}`);
   }
 

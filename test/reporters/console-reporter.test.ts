@@ -76,3 +76,23 @@ test('the summary says when a restarted service was running and ready again', ()
   r.onRunEnd(j);
   assert.match(out.text, /api +impact after [\d.]+m?s, recovered [\d.]+m?s after the fault, 1 restart \(running again at \+420ms, ready at \+1\.31s\)/);
 });
+
+test('guardrails: only changes out of bounds, breached or back within bounds are printed; readings and "unknown" are not', () => {
+  const out = new Capture(false);
+  const r = new ConsoleReporter(out, { reorderMs: 0 });
+  const g = 'abort if error ratio > 0.2 for 2.00s';
+  r.onGuardrail({ t: 900, guardrail: 'abort if availability of the system < 90% over 10.0s', status: 'unknown' });
+  r.onGuardrail({ t: 1000, guardrail: g, status: 'ok', value: 0.01 });
+  r.onSample({ t: 1000, series: 'guardrail:error ratio', ok: true, latencyMs: 3, observed: 'value 0.01' });
+  r.onGuardrail({ t: 2000, guardrail: g, status: 'pending', value: 0.3, detail: '0.3, above 0.2 for 0ms of 2.00s' });
+  r.onGuardrail({ t: 3000, guardrail: g, status: 'pending', value: 0.4, detail: '0.4, above 0.2 for 1.00s of 2.00s' });
+  r.onSample({ t: 3000, series: 'guardrail:error ratio', ok: false, latencyMs: 3, observed: 'value 0.4' });
+  r.onGuardrail({ t: 4000, guardrail: g, status: 'ok', value: 0.1 });
+  r.onGuardrail({ t: 5000, guardrail: g, status: 'unknown', detail: 'no value: no series' });
+  r.onGuardrail({ t: 6000, guardrail: g, status: 'breached', value: 0.9, detail: '0.9, above 0.2' });
+  assert.deepEqual(out.text.trimEnd().split('\n'), [
+    '[   2.00s]   guardrail out of bounds: error ratio > 0.2 for 2.00s — 0.3, above 0.2 for 0ms of 2.00s',
+    '[   4.00s]   guardrail within bounds again: error ratio > 0.2 for 2.00s',
+    '[   6.00s]   guardrail BREACHED: error ratio > 0.2 for 2.00s — 0.9, above 0.2',
+  ]);
+});
