@@ -49,7 +49,7 @@ export class PromqlGuardrailJudge {
 
   constructor(readonly guardrail: PrometheusGuardrail) {}
 
-  /** `now`: the run's clock (ms) when the reading was asked for (evaluation starts are `interval` apart). */
+  /** `now`: the run's clock (ms) when the reading was due (readings are due `interval` apart). */
   judge(outcome: PromqlOutcome, now: number): PromqlJudgement {
     const g = this.guardrail;
     const label = g.name ?? `PromQL ${g.query}`;
@@ -69,8 +69,7 @@ export class PromqlGuardrailJudge {
     this.#breachSince ??= now;
     const held = now - this.#breachSince;
     const detail = `${formatValue(value)}, ${broken}`;
-    // Readings are `interval` apart by their start times; 1 ms forgives a timer's rounding.
-    if (held < g.for - 1) return { status: 'pending', value, detail: `${detail} for ${formatDuration(held)} of ${formatDuration(g.for)}` };
+    if (held < g.for) return { status: 'pending', value, detail: `${detail} for ${formatDuration(held)} of ${formatDuration(g.for)}` };
     const span = g.for > 0 ? ` for ${formatDuration(held)}` : '';
     return { status: 'breached', value, detail, abort: `${label} was ${formatValue(value)}${span}, ${broken} (the guardrail's bound)` };
   }

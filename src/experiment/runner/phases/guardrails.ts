@@ -57,12 +57,15 @@ function watchPromql(ctx: RunContext, g: PrometheusGuardrail): () => void {
   const series = `guardrail:${g.name ?? g.query}`;
   let warned = false;
   const loop = async () => {
+    // Readings are due every `interval` from the first, on the run's clock: `for` counts in them.
+    let due = ctx.ts.now();
     while (!stop.signal.aborted && !ctx.signal.aborted) {
-      const started = performance.now();
       const t = ctx.ts.now();
       const outcome = await queryPrometheus(g, { timeoutMs: promqlTimeout(g), signal: stop.signal });
       if (stop.signal.aborted || ctx.signal.aborted) return;
-      const verdict = judge.judge(outcome, t);
+      // Judged at the reading's due time: timers fire up to a millisecond either side of it, and
+      // `for: 2s` with 1 s readings must mean the third reading out of bounds, exactly.
+      const verdict = judge.judge(outcome, due);
       ctx.ts.record({
         t,
         series,
@@ -77,7 +80,9 @@ function watchPromql(ctx: RunContext, g: PrometheusGuardrail): () => void {
         warned = true;
         ctx.reporters.emit('onLog', `guardrail "${g.name ?? g.query}" cannot see (${verdict.detail}); the run goes on (onNoData: continue)`);
       }
-      await sleep(Math.max(0, g.interval - (performance.now() - started)), stop.signal);
+      // Never early (timers truncate fractional ms), and no burst to catch up after a slow reading.
+      due = Math.max(due + g.interval, ctx.ts.now());
+      await sleep(Math.ceil(due - ctx.ts.now()), stop.signal);
     }
   };
   void loop();
