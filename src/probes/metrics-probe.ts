@@ -10,10 +10,11 @@
  * first scrape in the run. State is kept per query object: one parsed experiment, one run.
  */
 import { Agent, request } from 'undici';
+import { aggregate } from './aggregate.js';
 import { startDeadline } from './deadline.js';
 import { errorText } from './error-text.js';
 import { formatLabels, parsePrometheusText, PromParseError, selectSamples, seriesKey } from './prometheus-text.js';
-import type { MetricReading, MetricsAggregate, MetricsQuery, ProbeOptions, ProbeResult } from './types.js';
+import type { MetricReading, MetricsQuery, ProbeOptions, ProbeResult } from './types.js';
 
 /** Metrics pages can be large (histograms per route); a bound all the same. */
 export const MAX_METRICS_BYTES = 16 * 1024 * 1024;
@@ -100,21 +101,6 @@ function read(query: MetricsQuery, samples: { name: string; labels: Record<strin
   }
   reading.increase = state.increase;
   return reading;
-}
-
-function aggregate(how: MetricsAggregate, values: number[]): number | undefined {
-  if (how === 'count') return values.length;
-  if (values.length === 0) return undefined;
-  switch (how) {
-    case 'sum':
-      return values.reduce((a, b) => a + b, 0);
-    case 'avg':
-      return values.reduce((a, b) => a + b, 0) / values.length;
-    case 'min':
-      return Math.min(...values);
-    case 'max':
-      return Math.max(...values);
-  }
 }
 
 async function readAll(body: AsyncIterable<Buffer>): Promise<string> {

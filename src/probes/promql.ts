@@ -5,6 +5,7 @@
  * no series, several series without an aggregate, NaN — comes back as a reason, never a throw.
  */
 import { Agent, request } from 'undici';
+import { aggregate as combine } from './aggregate.js';
 import { startDeadline } from './deadline.js';
 import { errorText } from './error-text.js';
 import type { MetricsAggregate, PrometheusQuery, PromqlReading } from './types.js';
@@ -75,20 +76,19 @@ function apiUrl(server: string): string {
 }
 
 /** The number in a result, or why there is none. */
-function readResult(data: ApiAnswer['data'], aggregate: MetricsAggregate | undefined): PromqlReading | string {
+function readResult(data: ApiAnswer['data'], how: MetricsAggregate | undefined): PromqlReading | string {
   const type = data?.resultType;
   if (type === 'scalar') return one('scalar', 1, sampleValue(data?.result));
   if (type === 'matrix') return 'the query returned a range vector: ask for an instant vector (drop the [range], or wrap it in a function such as rate())';
   if (type !== 'vector' || !Array.isArray(data?.result)) return `the query returned a ${type ?? 'malformed'} result, not a number`;
   const series = data.result as { metric?: Record<string, string>; value?: unknown }[];
   if (series.length === 0) return 'no series: the query returned an empty vector (when no data means 0, append `or vector(0)` to the query)';
-  if (series.length > 1 && aggregate === undefined) {
+  if (series.length > 1 && how === undefined) {
     const shown = series.slice(0, 3).map((s) => labels(s.metric));
     return `${series.length} series (${shown.join(', ')}${series.length > 3 ? ', …' : ''}): combine them in the query (e.g. sum(…)) or say how with aggregate: sum|min|max|avg|count`;
   }
-  const values = series.map((s) => sampleValue(s.value));
-  if (aggregate === 'count') return { resultType: 'vector', series: series.length, value: series.length };
-  return one('vector', series.length, combine(aggregate ?? 'sum', values));
+  // Several series only with an aggregate (checked above); one series sums to itself. Never empty here.
+  return one('vector', series.length, combine(how ?? 'sum', series.map((s) => sampleValue(s.value)))!);
 }
 
 function one(resultType: 'scalar' | 'vector', series: number, value: number): PromqlReading | string {
@@ -102,19 +102,6 @@ function sampleValue(sample: unknown): number {
   if (text === '+Inf') return Infinity;
   if (text === '-Inf') return -Infinity;
   return typeof text === 'string' && text.trim() !== '' ? Number(text) : Number.NaN;
-}
-
-function combine(how: Exclude<MetricsAggregate, 'count'>, values: number[]): number {
-  switch (how) {
-    case 'sum':
-      return values.reduce((a, b) => a + b, 0);
-    case 'avg':
-      return values.reduce((a, b) => a + b, 0) / values.length;
-    case 'min':
-      return Math.min(...values);
-    case 'max':
-      return Math.max(...values);
-  }
 }
 
 function labels(metric: Record<string, string> | undefined): string {

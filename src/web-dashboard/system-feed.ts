@@ -4,6 +4,7 @@
  * from the history. Each snapshot replaces the previous one in the store; each service's health
  * is also published as a sample so the page can draw a lane of the last minutes.
  */
+import { sleep } from '../util/sleep.js';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SnapshotCollector } from '../dashboard/snapshot.js';
@@ -59,16 +60,4 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

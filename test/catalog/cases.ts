@@ -74,9 +74,10 @@ export const CASES: CatalogCase[] = [
 
 /** The PromQL templates against the shop as examples/prometheus/prometheus.yml labels it (service=<name>). */
 function promqlCases(): CatalogCase[] {
-  // The guardrail sees a breach a scrape, part of the 5 s rate() window and abort-for after the kill
-  // (about 4 s): within=10s keeps the run watching (the guardrail with it) well past that.
-  const common = ['--target', 'catalog', '--set', `prometheus=${PROM_PLACEHOLDER}`, '--set', 'selector=service="gateway"', '--set', 'window=5s', '--set', 'baseline=5s', '--set', 'rate=10/s', '--set', 'abort-for=1s', '--set', 'wait=3s', '--set', 'within=10s'];
+  // An 8 s rate() window holds several scrapes even when a busy machine misses some; the baseline
+  // fills it before the steady-state check. The guardrail sees a breach a scrape, half the window and
+  // abort-for after the kill (about 6 s): within=12s keeps the run watching (the guardrail with it) past that.
+  const common = ['--target', 'catalog', '--set', `prometheus=${PROM_PLACEHOLDER}`, '--set', 'selector=service="gateway"', '--set', 'window=8s', '--set', 'baseline=8s', '--set', 'rate=10/s', '--set', 'abort-for=1s', '--set', 'wait=3s', '--set', 'within=12s'];
   const requests = ['--set', 'requests-metric=shop_http_requests_total', '--set', 'status-label=status'];
   return [
     { name: 'promql-error-rate', args: () => [...common, ...requests], expected: { resilient: 'held', fragile: 'aborted' }, prometheus: true },

@@ -13,9 +13,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './cli.js';
 import { waitFor } from './wait.js';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
@@ -33,18 +33,6 @@ export function prometheusSkip(...bins: string[]): string | undefined {
     throw new Error(`Prometheus tests would skip (${reason}), but this is CI, whose setup installs them: this is a failure`);
   }
   return reason;
-}
-
-/** A port free on 127.0.0.1 right now (the daemons take a port number, and cannot report port 0's). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Daemon {

@@ -1,7 +1,6 @@
 // Every report format from ONE real run (real processes, a real cascade), the HTML report checked
-// in headless Chromium (Debian's /usr/bin/chromium through playwright-core; skipped without it).
+// in headless Chromium (Debian's /usr/bin/chromium through playwright-core, test/helpers/chromium.ts; skipped without it).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +11,10 @@ import { HtmlReporter, JunitReporter, MarkdownReporter } from '../../src/reporte
 import { renderJson, reportFormats } from '../../src/reporters/formats.js';
 import { JournalReporter } from '../../src/reporters/journal-reporter.js';
 import { journalSchema } from '../../src/reporters/journal-schema.js';
+import { CHROMIUM_MISSING, launchChromium } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/cli.js';
 import { killStoreExperiment, runReal, shopPorts, writeShopSystem } from './real-run.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -125,9 +124,8 @@ describe('html', () => {
   });
 
   test('renders in headless Chromium: charts with data points, fault windows, verdicts, cascade, recovery', async (t) => {
-    if (!existsSync(CHROMIUM)) return t.skip(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser check`);
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    if (CHROMIUM_MISSING) return t.skip(CHROMIUM_MISSING);
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const requests: string[] = [];
@@ -178,13 +176,12 @@ describe('html', () => {
   });
 
   test('with load: throughput, error rate and latency percentiles over time, in Chromium', async (t) => {
-    if (!existsSync(CHROMIUM)) return t.skip(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser check`);
+    if (CHROMIUM_MISSING) return t.skip(CHROMIUM_MISSING);
     // The same real run, with a load record shaped as the load generator writes it.
     const withLoad: Journal = { ...journal, load: syntheticLoad(journal) };
     const file = join(dir, 'with-load.html');
     await writeFile(file, reportFormats.html.render(withLoad));
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       await page.goto(`file://${file}`);

@@ -8,7 +8,6 @@
 //    the page follows it live, shows the verdict and serves the HTML report; Ctrl-C ends the linger.
 // 3. `faultline dashboard --web` on the same system: its services' health and the last run.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -17,11 +16,11 @@ import type { Browser, Page } from 'playwright-core';
 import type { Journal } from '../../src/journal/types.js';
 import { DashboardReporter } from '../../src/web-dashboard/dashboard-reporter.js';
 import { DashboardServer } from '../../src/web-dashboard/server.js';
+import { CHROMIUM_MISSING, launchChromium } from '../helpers/chromium.js';
 import { freePort, repoRoot, startCli, tempDir } from '../helpers/cli.js';
 import { STARTUP_MS, waitForOutput } from '../helpers/wait.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
+const missing = CHROMIUM_MISSING;
 /** Give-up time for what a real run must reach on a busy machine (never what is measured). */
 const RUN_MS = 180_000;
 /** How the page names each status. */
@@ -33,8 +32,7 @@ let cleanup: () => Promise<void>;
 before(async () => {
   ({ path: dir, cleanup } = await tempDir());
   if (missing) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

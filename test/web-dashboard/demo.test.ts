@@ -1,18 +1,17 @@
 // `faultline demo --dashboard` in Chromium: one server for the whole demo, the page following
 // each experiment in turn (the real shop, real runs), each run's verdict and HTML report listed.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Journal } from '../../src/journal/types.js';
+import { CHROMIUM_MISSING, launchChromium } from '../helpers/chromium.js';
 import { startCli, tempDir } from '../helpers/cli.js';
 import { reservePortSpan } from '../helpers/port-spans.js';
 import { STARTUP_MS, waitForOutput } from '../helpers/wait.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser checks`;
+const missing = CHROMIUM_MISSING;
 /** Give-up time for two demo experiments on a busy machine. */
 const DEMO_MS = 300_000;
 const LABEL: Record<Journal['status'], string> = { held: 'HELD', deviated: 'DEVIATED', aborted: 'ABORTED', 'revert-failed': 'REVERT FAILED' };
@@ -23,8 +22,7 @@ let cleanup: () => Promise<void>;
 before(async () => {
   ({ path: dir, cleanup } = await tempDir());
   if (missing) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -5,6 +5,7 @@
  * Reporters hear each guardrail's status when it changes (and each PromQL reading), and PromQL
  * readings are recorded in the time series as `guardrail:<name>`, so the abort can be re-derived.
  */
+import { sleep } from '../../../util/sleep.js';
 import { queryPrometheus } from '../../../probes/promql.js';
 import type { GuardrailEvent } from '../../../reporters/types.js';
 import { checkGuardrails, describeGuardrail, guardrailState, type GuardrailContext } from '../../../safety/guardrails.js';
@@ -91,16 +92,4 @@ function watchPromql(ctx: RunContext, g: PrometheusGuardrail): () => void {
 
 function emit(ctx: RunContext, event: GuardrailEvent): void {
   ctx.reporters.emit('onGuardrail', event);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
