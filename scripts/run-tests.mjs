@@ -151,6 +151,17 @@ await new Promise((resolveAll) => {
 
 const wall = performance.now() - wallStart;
 const failed = results.filter((r) => !r.ok);
+// The failures again, just above the summary: CI logs are often read from the end, and a failed
+// file's own output may be hundreds of lines up.
+for (const r of failed) {
+  // eslint-disable-next-line no-control-regex
+  const plain = r.output.replace(/\x1b\[[0-9;]*m/g, '');
+  const at = plain.lastIndexOf('✖ failing tests:');
+  const lines = (at >= 0 ? plain.slice(at) : plain).trimEnd().split('\n');
+  // The section from its start; a file that crashed without one, its last lines.
+  const shown = lines.length <= 80 ? lines : at >= 0 ? [...lines.slice(0, 80), `… ${lines.length - 80} more lines in the file's output above`] : [`… the file's last 80 lines:`, ...lines.slice(-80)];
+  console.log(`\n${paint('31', `✖ ${r.file}: what failed`)}\n${shown.join('\n')}`);
+}
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
 const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 10);
 console.log(`\n${paint('1', 'Summary')}`);

@@ -124,17 +124,20 @@ services:
   });
 
   test('a real slower recovery trips the gate: exit 1 with the reason, and the notification says so', async () => {
+    received.splice(0);
     await writeFile(join(dir, 'faultline.yaml'), system('200ms'));
     const first = await runCli(['run', 'kill-api.yaml', '--fail-on-regression', '--notify', hookUrl], { cwd: dir, env: env() });
     assert.equal(first.code, 0, first.stdout + first.stderr);
     assert.match(first.stdout, /no previous run of this experiment to compare with/);
     assert.equal(received.length, 0, 'a run that passes notifies nobody');
 
-    await writeFile(join(dir, 'faultline.yaml'), system('1500ms'));
+    // 2.8 s slower: a busy machine's slow restarts add to both runs, and must not close the gap
+    // to under the gate's +20%.
+    await writeFile(join(dir, 'faultline.yaml'), system('3000ms'));
     const second = await runCli(['run', 'kill-api.yaml', '--fail-on-regression', '--notify', hookUrl], { cwd: dir, env: env() });
     assert.equal(second.code, 1, second.stdout + second.stderr);
     assert.match(second.stdout, /REGRESSED in .* \(exit 1\): held, but worse than run /, 'the hypothesis itself held; the gate failed it');
-    assert.match(second.stdout, /REGRESSION: time to recover of api rose from \d+ms to 1\.\d\ds \(\+\d+%; the limit is \+20%\)/);
+    assert.match(second.stdout, /REGRESSION: time to recover of api rose from \d+ms to \d\.\d\ds \(\+\d+%; the limit is \+20%\)/);
     assert.match(second.stderr, /failing the run \(--fail-on-regression\): time to recover of api rose/);
 
     assert.equal(received.length, 1);
@@ -158,14 +161,15 @@ services:
     assert.equal(trends[0]!.runs, 3);
     assert.equal(trends[0]!.successRate, 1);
     const [a, b] = trends[0]!.timeToRecoverMs.values;
-    assert.ok(b! > a! + 1000, `slower second recovery: ${trends[0]!.timeToRecoverMs.values}`);
+    assert.ok(b! > a! + 2000, `slower second recovery: ${trends[0]!.timeToRecoverMs.values}`);
     assert.equal(runs.length, 3);
     const text = await runSourceCli(['history'], dir, env());
     assert.match(text.stdout, /api comes back {2}\(kill-api\.yaml\)\n {2}runs {13}3 · success 100% \(3 held\)/);
-    assert.match(text.stdout, /time to recover {2}last \S+ · mean \S+ · best \S+ · worst 1\.\d\ds {2}[▁-█]{3}/);
+    assert.match(text.stdout, /time to recover {2}last \S+ · mean \S+ · best \S+ · worst \d\.\d\ds {2}[▁-█]{3}/);
   });
 
   test('a deviating run posts a Slack-compatible summary with the failed check', async () => {
+    received.splice(0); // a failure above must not fail this test too
     await writeFile(join(dir, 'faultline.yaml'), system('200ms', 'never'));
     await writeFile(join(dir, 'stays-down.yaml'), `title: api stays down\nsystem: ./faultline.yaml\nmethod:\n  - { fault: kill, target: api }\nrecovery: { within: 800ms, sustained: 2 }\n`);
     const res = await runCli(['run', 'stays-down.yaml', '--notify', hookUrl], { cwd: dir, env: env() });
