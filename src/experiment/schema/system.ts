@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defaultContainerHealth } from '../../drivers/docker/health.js';
 import { duration, exactlyOneCall, name, probeCall, regex } from './common.js';
+import { kubernetesCluster, kubernetesTarget } from './kubernetes.js';
 
 const restartPolicy = z
   .strictObject({
@@ -60,6 +61,7 @@ export const service = z
     container: z.string().min(1).optional().describe('A Docker container by name or id'),
     compose: composeTarget.optional(),
     swarm: swarmTarget.optional(),
+    kubernetes: kubernetesTarget.optional(),
     dockerHost: z
       .string()
       .regex(/^(unix:\/\/\/|\/|tcp:\/\/|https?:\/\/)\S+$/, 'expected an engine address such as unix:///var/run/docker.sock or tcp://10.0.0.5:2375')
@@ -72,13 +74,13 @@ export const service = z
     ports: z.array(z.number().int().min(1).max(65535)).min(1).optional().describe('Ports the service listens on: what linux network faults match in its network namespace (default: its health check\'s port)'),
   })
   .superRefine((svc, ctx) => {
-    const targets = (['process', 'pid', 'pidFile', 'match', 'endpoint', 'container', 'compose', 'swarm'] as const).filter((k) => svc[k] !== undefined);
+    const targets = (['process', 'pid', 'pidFile', 'match', 'endpoint', 'container', 'compose', 'swarm', 'kubernetes'] as const).filter((k) => svc[k] !== undefined);
     if (targets.length !== 1) {
       ctx.addIssue({
         code: 'custom',
         message:
           targets.length === 0
-            ? 'expected a target: one of process, pid, pidFile, match, endpoint, container, compose or swarm'
+            ? 'expected a target: one of process, pid, pidFile, match, endpoint, container, compose, swarm or kubernetes'
             : `expected one target, got ${targets.join(' and ')}`,
       });
     }
@@ -97,7 +99,18 @@ export const systemSchema = z
     $schema: z.string().optional(),
     name: z.string().optional(),
     probeInterval: duration.optional().describe('Default interval for health probes (default 250ms)'),
+    kubernetes: kubernetesCluster.optional(),
     services: z.record(name, service),
+  })
+  .superRefine((system, ctx) => {
+    // Every kubernetes service acts in a namespace the allow-list names: checked here, before any run.
+    for (const [svcName, svc] of Object.entries(system.services)) {
+      const ns = svc.kubernetes?.namespace;
+      if (ns === undefined) continue;
+      const path = ['services', svcName, 'kubernetes', 'namespace'];
+      if (system.kubernetes === undefined) ctx.addIssue({ code: 'custom', path, message: `a kubernetes service needs the cluster block: kubernetes: { namespaces: [${ns}] } at the top of the system file` });
+      else if (!system.kubernetes.namespaces.includes(ns)) ctx.addIssue({ code: 'custom', path, message: `namespace ${ns} is not in kubernetes.namespaces (${system.kubernetes.namespaces.join(', ')}): add it there to allow faults in it` });
+    }
   })
   .describe('faultline system file');
 
