@@ -44,6 +44,8 @@ export interface DriverServiceEvent {
 
 export interface SystemView {
   services: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** The system file's top-level `kubernetes:` block (cluster, namespaces), when it has one. */
+  kubernetes?: Readonly<Record<string, unknown>>;
 }
 
 export interface ServiceDriver<Target extends FaultTarget = FaultTarget> {

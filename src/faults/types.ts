@@ -19,7 +19,14 @@ export interface FaultContext {
   /** Aborted on guardrail trips, emergency stop, Ctrl-C. Long operations must honour it. */
   signal: AbortSignal;
   runId: string;
+  /**
+   * How long the step holds the fault, when it says: a fault that something else ends on a
+   * timer (a Chaos Mesh resource's `duration`) is given it, so it ends even if faultline dies.
+   */
+  durationMs?: number;
   log(message: string): void;
+  /** What plan() returned for this injection, as the ledger has it (names chosen there, e.g. a resource's). */
+  revertInfo?: RevertInfo;
   /**
    * For a held fault's inject: called if the fault stops acting on its own before it is reverted
    * (a proxy toxic whose keep-alive lapsed), so the run can say so instead of reporting a fault
@@ -56,6 +63,12 @@ export interface FaultKind<Params = unknown, Target extends FaultTarget = FaultT
   readonly revertLast?: boolean;
   /** Parameters accepted on the step besides the common fields (fault, target, duration, name). */
   readonly params: z.ZodType<Params>;
+  /**
+   * For the blast radius, when a target stands for several things of which the fault takes some
+   * (a service's pods, of which `mode: one` takes one): how many it touches, of how many. Without
+   * it, a target counts as one thing, wholly touched.
+   */
+  reach?(target: Target, params: Params): { touched: number; of: number; unit: string };
   /** The undo, computed before anything is applied. Plain JSON: it goes into the ledger. */
   plan(target: Target, params: Params): RevertInfo;
   inject(target: Target, params: Params, ctx: FaultContext): Promise<InjectResult>;

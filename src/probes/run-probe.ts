@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/index.js';
 import { commandProbe } from './command-probe.js';
 import { httpProbe } from './http-probe.js';
 import { metricsProbe } from './metrics-probe.js';
+import { kubernetesReadyProbe } from './kubernetes-probe.js';
 import { prometheusProbe } from './prometheus-probe.js';
 import { tcpProbe } from './tcp-probe.js';
 import type { ProbeCall, ProbeKind, ProbePhase, ProbeResult } from './types.js';
@@ -30,14 +31,16 @@ export function runProbe(call: ProbeCall, options: RunProbeOptions): Promise<Pro
       return metricsProbe(call.metrics!, probeOptions);
     case 'prometheus':
       return prometheusProbe(call.prometheus!, probeOptions);
+    case 'kubernetes':
+      return kubernetesReadyProbe(call.kubernetes!, probeOptions);
   }
 }
 
-/** Which of http, tcp, command, metrics, prometheus the call uses. Throws on a call with none or several (a bug upstream: the schema forbids it). */
+/** Which of http, tcp, command, metrics, prometheus, kubernetes the call uses. Throws on a call with none or several (a bug upstream: the schema forbids it). */
 export function probeKind(call: ProbeCall): ProbeKind {
-  const kinds = (['http', 'tcp', 'command', 'metrics', 'prometheus'] as const).filter((k) => call[k] !== undefined);
+  const kinds = (['http', 'tcp', 'command', 'metrics', 'prometheus', 'kubernetes'] as const).filter((k) => call[k] !== undefined);
   if (kinds.length !== 1) {
-    const message = kinds.length === 0 ? 'expected one of http, tcp, command, metrics or prometheus' : `expected only one of http, tcp, command, metrics or prometheus, got ${kinds.join(' and ')}`;
+    const message = kinds.length === 0 ? 'expected one of http, tcp, command, metrics, prometheus or kubernetes' : `expected only one of http, tcp, command, metrics, prometheus or kubernetes, got ${kinds.join(' and ')}`;
     throw new ValidationError([{ file: '<inline>', path: '', message: `probe: ${message}` }]);
   }
   return kinds[0]!;

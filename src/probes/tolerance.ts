@@ -30,8 +30,8 @@ interface Compiled {
   expected: string;
 }
 
-const FAILS: Record<ProbeKind, string> = { http: 'no response', tcp: 'no connection', command: 'command does not complete', metrics: 'no metrics', prometheus: 'no value' };
-const COMPLETES: Record<ProbeKind, string> = { http: 'any response', tcp: 'connects', command: 'command exits', metrics: 'metrics scraped', prometheus: 'a value' };
+const FAILS: Record<ProbeKind, string> = { http: 'no response', tcp: 'no connection', command: 'command does not complete', metrics: 'no metrics', prometheus: 'no value', kubernetes: 'pods not Ready' };
+const COMPLETES: Record<ProbeKind, string> = { http: 'any response', tcp: 'connects', command: 'command exits', metrics: 'metrics scraped', prometheus: 'a value', kubernetes: 'all pods Ready' };
 
 export function evaluate(call: ProbeCall, result: ProbeResult, expect?: Expectation): Verdict {
   const kind = probeKind(call);
@@ -82,6 +82,7 @@ function summarize(kind: ProbeKind, r: ProbeResult): string {
   if (kind === 'http') return `status ${r.status ?? '?'} in ${took}`;
   if (kind === 'tcp') return `connected in ${took}`;
   if (kind === 'metrics') return describeReading(r, took);
+  if (kind === 'kubernetes') return `${r.stdout ?? 'all pods Ready'} in ${took}`;
   if (kind === 'prometheus') return r.promql ? `value ${formatNumber(r.promql.value)}${r.promql.series > 1 ? ` (${r.promql.series} series)` : ''} in ${took}` : `answered in ${took}`;
   return r.exitCode !== undefined ? `exit ${r.exitCode} in ${took}` : `killed by ${r.signal ?? 'signal'} in ${took}`;
 }

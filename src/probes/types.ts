@@ -42,7 +42,7 @@ export interface PrometheusQuery {
   bearerTokenEnv?: string;
 }
 
-/** What a probe calls: exactly one of http, tcp, command, metrics, prometheus. */
+/** What a probe calls: exactly one of http, tcp, command, metrics, prometheus, kubernetes. */
 export interface ProbeCall {
   http?: string | HttpRequestSpec;
   /** host:port (IPv6 as [::1]:port) that must accept a TCP connection. */
@@ -53,11 +53,24 @@ export interface ProbeCall {
   metrics?: MetricsQuery;
   /** A PromQL query and the Prometheus to ask. */
   prometheus?: PrometheusQuery;
+  /** Pods in a cluster that must all be Ready. */
+  kubernetes?: KubernetesReadyQuery;
   /** Milliseconds. */
   timeout?: number;
 }
 
-export type ProbeKind = 'http' | 'tcp' | 'command' | 'metrics' | 'prometheus';
+export type ProbeKind = 'http' | 'tcp' | 'command' | 'metrics' | 'prometheus' | 'kubernetes';
+
+/** The pods of a namespace, by label selector or workload, in a kubeconfig's cluster. */
+export interface KubernetesReadyQuery {
+  namespace: string;
+  selector?: Record<string, string>;
+  deployment?: string;
+  statefulSet?: string;
+  daemonSet?: string;
+  kubeconfig?: string;
+  context?: string;
+}
 
 /** A tolerance on a number: equal to, or within [min, max] (both inclusive). */
 export interface NumberTolerance {

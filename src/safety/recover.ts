@@ -62,6 +62,16 @@ export async function recoverOpenFaults(options: RecoverOptions): Promise<Recove
   });
 }
 
+/**
+ * The kind that undoes a ledger record: `driver/kind` first, where a name has a variant per
+ * platform (kubernetes/container-kill is not docker's container-kill), then the name alone.
+ */
+function revertKind(kinds: Record<string, FaultKind>, fault: OpenFault): FaultKind | undefined {
+  const qualified = `${fault.driver}/${fault.kind}`;
+  if (Object.hasOwn(kinds, qualified)) return kinds[qualified];
+  return Object.hasOwn(kinds, fault.kind) ? kinds[fault.kind] : undefined;
+}
+
 async function recoverLocked(options: RecoverOptions): Promise<RecoverResult> {
   const { stateDir, kinds, runId, by, log } = options;
   const path = ledgerPath(stateDir);
@@ -74,7 +84,7 @@ async function recoverLocked(options: RecoverOptions): Promise<RecoverResult> {
   const pending: OpenFault[] = [];
   for (const fault of openFaults(contents.entries, runId)) (alive.has(fault.runId) ? result.live : pending).push(fault);
   // Faults first, then what must go last (the processes a run started: a fault on them is undone while they still run).
-  const last = (f: OpenFault) => (Object.hasOwn(kinds, f.kind) && kinds[f.kind]!.revertLast ? 1 : 0);
+  const last = (f: OpenFault) => (revertKind(kinds, f)?.revertLast ? 1 : 0);
   pending.sort((a, b) => last(a) - last(b));
   if (pending.length === 0) {
     if (contents.entries.length > 0) await compactLedger(stateDir).catch((err: unknown) => log(message(err)));
@@ -95,7 +105,7 @@ async function recoverLocked(options: RecoverOptions): Promise<RecoverResult> {
     appendAudit(stateDir, { event: outcome, runId: fault.runId, what: `${fault.kind} on ${fault.target}`, outcome: `${outcome === 'fault-reverted' ? 'reverted' : 'revert-failed'} by ${by}`, ...(detail ? { detail } : {}) }).catch(() => undefined);
   try {
     for (const fault of pending) {
-      const kind = Object.hasOwn(kinds, fault.kind) ? kinds[fault.kind] : undefined;
+      const kind = revertKind(kinds, fault);
       const ids = { runId: fault.runId, faultId: fault.faultId };
       if (signal.aborted) {
         result.skipped.push(fault);

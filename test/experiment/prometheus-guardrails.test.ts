@@ -84,7 +84,7 @@ guardrails:
     assert.match(issues.get('hypothesis.probes[0].expect.increase')!.message, /prometheus probes take a value tolerance: compute the growth in the query, e.g. increase\(metric\[1m\]\)/);
     assert.equal(issues.get('hypothesis.probes[0].expect.increase')!.line, 6);
     assert.match(issues.get('hypothesis.probes[1].prometheus.query')!.message, /expected a PromQL query/);
-    assert.match(issues.get('hypothesis.probes[2]')!.message, /expected only one of http, tcp, command, metrics or prometheus, got metrics and prometheus/);
+    assert.match(issues.get('hypothesis.probes[2]')!.message, /expected only one of http, tcp, command, metrics, prometheus or kubernetes, got metrics and prometheus/);
     assert.match(issues.get('guardrails.prometheus[0]')!.message, /expected max, min or both/);
     assert.match(issues.get('guardrails.prometheus[1]')!.message, /expected min <= max/);
     assert.match(issues.get('guardrails.prometheus[1].interval')!.message, /at least 100ms/);

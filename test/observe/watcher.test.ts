@@ -155,6 +155,6 @@ describe('watch', () => {
   });
 
   it('throws at once for a malformed call', () => {
-    assert.throws(() => watch({ series: 'x', call: {}, interval: 10, timeSeries: new TimeSeries(), defaultTimeout: 10 }), /expected one of http, tcp, command, metrics or prometheus/);
+    assert.throws(() => watch({ series: 'x', call: {}, interval: 10, timeSeries: new TimeSeries(), defaultTimeout: 10 }), /expected one of http, tcp, command, metrics, prometheus or kubernetes/);
   });
 });

@@ -177,7 +177,7 @@ describe('metrics probe: the schema', () => {
     assert.ok(messages({ name: 'p', metrics: { url: 'http://h/metrics', name: 'x' }, expect: { value: {} } }).length > 0);
     assert.ok(messages({ name: 'p', metrics: { url: 'http://h/metrics', name: 'x' }, expect: { value: { min: 2, max: 1 } } }).length > 0);
     assert.ok(messages({ name: 'p', metrics: { url: 'http://h/metrics', name: 'x', aggregate: 'median' } }).length > 0);
-    assert.ok(messages({ name: 'p', metrics: { url: 'http://h/metrics', name: 'x' }, http: 'http://h/' }).some((m) => m.includes('expected only one of http, tcp, command, metrics or prometheus, got http and metrics')));
+    assert.ok(messages({ name: 'p', metrics: { url: 'http://h/metrics', name: 'x' }, http: 'http://h/' }).some((m) => m.includes('expected only one of http, tcp, command, metrics, prometheus or kubernetes, got http and metrics')));
   });
 });
 

@@ -33,7 +33,7 @@ describe('runProbe', () => {
   });
 
   it('throws a ValidationError for a call with no kind or several', () => {
-    assert.throws(() => probeKind({}), (err) => isValidationError(err) && /expected one of http, tcp, command, metrics or prometheus/.test(err.message));
-    assert.throws(() => runProbe({ tcp: 'a:1', command: 'true' }, { defaultTimeout: 1 }), /only one of http, tcp, command, metrics or prometheus, got tcp and command/);
+    assert.throws(() => probeKind({}), (err) => isValidationError(err) && /expected one of http, tcp, command, metrics, prometheus or kubernetes/.test(err.message));
+    assert.throws(() => runProbe({ tcp: 'a:1', command: 'true' }, { defaultTimeout: 1 }), /only one of http, tcp, command, metrics, prometheus or kubernetes, got tcp and command/);
   });
 });

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { ValidationIssue } from '../../errors/index.js';
 import type { FaultKind } from '../../faults/types.js';
 import type { SystemView } from '../../faults/driver.js';
-import { builtinDrivers } from '../../drivers/index.js';
+import { builtinDrivers, kindForService } from '../../drivers/index.js';
 import { isCommandSpec } from '../../load/spec.js';
 import { loadToolProblem } from '../../load/tool-check.js';
 import type { Experiment, Step, TargetRef } from '../schema/experiment.js';
@@ -41,8 +41,20 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
     steps.forEach((step, i) => {
       const here = [...path, i];
       if (step.type === 'fault') {
-        const driver = kinds[step.fault]?.driver ?? 'unknown';
-        for (const [ref, refPath] of targetRefs(step.target, [...here, 'target'])) checkTarget(ref, driver, refPath);
+        const drivers = new Map<string, string[]>();
+        for (const [ref, refPath] of targetRefs(step.target, [...here, 'target'])) {
+          const [service] = splitTarget(ref);
+          const svc = Object.hasOwn(services, service) ? services[service] : undefined;
+          const driver = kindForService(kinds, step.fault, svc as Readonly<Record<string, unknown>> | undefined)?.driver ?? 'unknown';
+          drivers.set(driver, [...(drivers.get(driver) ?? []), ref]);
+          checkTarget(ref, driver, refPath);
+        }
+        // One step, one kind: the same name on two platforms is two faults with their own parameters.
+        if (drivers.has('kubernetes') && drivers.size > 1) {
+          const k8s = drivers.get('kubernetes')!.join(', ');
+          const others = [...drivers.entries()].filter(([d]) => d !== 'kubernetes').flatMap(([, refs]) => refs).join(', ');
+          issues.push(issueAt(doc, [...here, 'target'], `${step.fault} on ${k8s} (kubernetes) is not the same fault as on ${others}: split them into two steps (a parallel group runs them together)`));
+        }
       } else if (step.type !== 'wait') {
         visit(step.steps, [...here, step.type]);
       }
@@ -101,6 +113,25 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
   experiment.hypothesis.probes.forEach((p, i) => tokenSet(p.prometheus?.bearerTokenEnv, ['hypothesis', 'probes', i, 'prometheus', 'bearerTokenEnv']));
   guard.prometheus.forEach((g, i) => tokenSet(g.bearerTokenEnv, ['guardrails', 'prometheus', i, 'bearerTokenEnv']));
   return issues;
+}
+
+/**
+ * The kind a fault step uses, from its name and its raw target: when every service it names is on
+ * one platform with its own kind of that name (kubernetes), that one; else the registry's.
+ */
+export function stepKindResolver(kinds: Record<string, FaultKind>, services: Record<string, ServiceConfig>): (name: string, target: unknown) => FaultKind | undefined {
+  return (name, target) => {
+    const refs = typeof target === 'string' ? [target] : Array.isArray(target) ? target : target && typeof target === 'object' && Array.isArray((target as { random?: unknown }).random) ? (target as { random: unknown[] }).random : [];
+    const variants = new Set(
+      refs.map((ref) => {
+        if (typeof ref !== 'string') return undefined;
+        const [service] = splitTarget(ref);
+        const svc = Object.hasOwn(services, service) ? services[service] : undefined;
+        return kindForService(kinds, name, svc as Readonly<Record<string, unknown>> | undefined);
+      }),
+    );
+    return variants.size === 1 ? [...variants][0] : Object.hasOwn(kinds, name) ? kinds[name] : undefined;
+  };
 }
 
 export function splitTarget(ref: string): [service: string, proxy: string | undefined] {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from '../../errors/index.js';
 import type { FaultKind } from '../../faults/types.js';
 import { experimentSchema, type Experiment, type Step } from '../schema/experiment.js';
-import { checkReferences } from './check-references.js';
+import { checkReferences, stepKindResolver } from './check-references.js';
 import { loadSystem, type LoadedSystem } from './load-system.js';
 import { readStructured, type StructuredDocument } from './read-document.js';
 import { validateSteps } from './validate-steps.js';
@@ -50,12 +50,17 @@ export async function loadExperiment(file: string, options: LoadOptions): Promis
  */
 export async function loadExperimentDocument(doc: StructuredDocument, options: LoadOptions): Promise<LoadedExperiment> {
   const cwd = options.cwd ?? process.cwd();
-  const { experiment, checkable, issues } = examineExperiment(doc, options.kinds);
+  let { experiment, checkable, issues } = examineExperiment(doc, options.kinds);
   let system: LoadedSystem | undefined;
   try {
     const systemPath = locateSystemFile(doc, checkable, options.systemFile, cwd);
     if (systemPath) system = await loadSystem(systemPath.file, systemPath.cwd);
     else if (experiment) issues.push(NO_SYSTEM(doc));
+    // Steps on kubernetes services use that platform's kinds (and their parameters): check them again knowing the targets.
+    const services = system?.system.services;
+    if (services && Object.values(services).some((svc) => svc.kubernetes !== undefined)) {
+      ({ experiment, checkable, issues } = examineExperiment(doc, options.kinds, stepKindResolver(options.kinds, services)));
+    }
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     issues.push(...err.issues);
@@ -75,12 +80,16 @@ export function checkExperimentDocument(doc: StructuredDocument, kinds: Record<s
  * The schema and the steps. `experiment` only when both are clean; `checkable` is the part that
  * did parse (invalid steps and top-level fields left out), so references can still be checked.
  */
-function examineExperiment(doc: StructuredDocument, kinds: Record<string, FaultKind>): { experiment?: Experiment; checkable?: Experiment; issues: ValidationIssue[] } {
+function examineExperiment(
+  doc: StructuredDocument,
+  kinds: Record<string, FaultKind>,
+  kindFor?: (name: string, target: unknown) => FaultKind | undefined,
+): { experiment?: Experiment; checkable?: Experiment; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
   const parsed = topLevel.safeParse(doc.data);
   const raw = (doc.data as { method?: unknown } | null)?.method;
   // Invalid steps keep their place (as no-ops), so the valid ones keep their paths for the reference check.
-  const method: Step[] = Array.isArray(raw) ? validateSteps(doc, raw, ['method'], kinds, issues, { keepPlaces: true }) : [];
+  const method: Step[] = Array.isArray(raw) ? validateSteps(doc, raw, ['method'], kinds, issues, { keepPlaces: true, ...(kindFor ? { kindFor } : {}) }) : [];
   if (parsed.success) {
     const checkable = { ...parsed.data, method } as Experiment;
     return issues.length === 0 ? { experiment: checkable, checkable, issues } : { checkable, issues };

@@ -17,6 +17,11 @@ const COMMON_FAULT_KEYS = new Set(['fault', 'name', 'target', 'duration']);
 export interface StepOptions {
   /** Put a no-op wait where a step is invalid, so the others keep their index (their paths in messages). */
   keepPlaces?: boolean;
+  /**
+   * The kind a fault step uses on its targets, when their platform has its own (net-delay on a
+   * kubernetes service is a Chaos Mesh fault, with that kind's parameters). Default: by name.
+   */
+  kindFor?: (name: string, target: unknown) => FaultKind | undefined;
 }
 
 export function validateSteps(doc: StructuredDocument, raw: unknown[], path: DocPath, kinds: Record<string, FaultKind>, issues: ValidationIssue[], options: StepOptions = {}): Step[] {
@@ -47,7 +52,7 @@ function validateStep(doc: StructuredDocument, raw: unknown, path: DocPath, kind
 
   if (type === 'fault') {
     const kindName = obj.fault;
-    const kind = typeof kindName === 'string' ? kinds[kindName] : undefined;
+    const kind = typeof kindName !== 'string' ? undefined : options.kindFor ? options.kindFor(kindName, obj.target) : Object.hasOwn(kinds, kindName) ? kinds[kindName] : undefined;
     if (!kind) {
       const known = Object.keys(kinds);
       const hint = typeof kindName === 'string' ? closest(kindName, known) : undefined;

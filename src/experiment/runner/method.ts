@@ -15,6 +15,8 @@ import type { FaultStep, Step, TargetRef } from '../schema/experiment.js';
 
 export interface MethodContext {
   kinds: Record<string, FaultKind>;
+  /** The kind a fault name means on a reference (its platform's variant); default: the registry's by name. */
+  kindFor?(name: string, ref: string): FaultKind;
   ledger: Ledger;
   runId: string;
   signal: AbortSignal;
@@ -93,15 +95,18 @@ interface Applied {
 }
 
 async function executeFault(step: FaultStep, ctx: MethodContext): Promise<void> {
-  const kind = ctx.kinds[step.fault]!;
-  const params = kind.params.parse(step.params);
   const refs = chooseTargets(step.target, ctx.random);
+  const kindOf = (ref: string) => ctx.kindFor?.(step.fault, ref) ?? ctx.kinds[step.fault]!;
+  const kind = kindOf(refs[0]!);
   if (typeof step.target === 'object' && !Array.isArray(step.target)) ctx.log(`random target: chose ${refs[0]}`);
-  const faultCtx: FaultContext = { signal: ctx.signal, runId: ctx.runId, log: ctx.log };
+  const faultCtx: FaultContext = { signal: ctx.signal, runId: ctx.runId, log: ctx.log, ...(step.duration !== undefined ? { durationMs: step.duration } : {}) };
 
   const applied: Applied[] = [];
   try {
     for (const ref of refs) {
+      // Validation keeps a step's targets on one platform, so every ref has the same kind.
+      const kind = kindOf(ref);
+      const params = kind.params.parse(step.params);
       const targets = await resolveOrSkip(kind, ref, step, ctx);
       for (const target of targets) {
         if (ctx.signal.aborted) break;
@@ -161,7 +166,7 @@ async function injectOne(kind: FaultKind, target: FaultTarget, params: unknown, 
   const applied: Applied = { record, kind, info, appliedAt: record.injectedAt };
   ctx.onInjecting?.(record);
   try {
-    const result = await kind.inject(target, params, { ...faultCtx, onLost: (reason) => lost(applied, reason, ctx) });
+    const result = await kind.inject(target, params, { ...faultCtx, revertInfo: info, onLost: (reason) => lost(applied, reason, ctx) });
     record.appliedT = ctx.now();
     applied.appliedAt = new Date().toISOString();
     if (result.details) record.details = result.details;

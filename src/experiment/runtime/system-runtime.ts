@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { TargetError } from '../../errors/index.js';
 import type { FaultKind, FaultTarget } from '../../faults/types.js';
 import type { DriverContext, ServiceDriver, SystemView } from '../../faults/driver.js';
-import { builtinDrivers } from '../../drivers/index.js';
+import { builtinDrivers, kindForService } from '../../drivers/index.js';
 import { dockerProcesses, isDockerService, type DockerServiceConfig } from '../../drivers/docker/index.js';
 import { ProcessSupervisor } from '../../drivers/process/supervisor.js';
 import { resolveProcessTargets } from '../../drivers/process/target.js';
@@ -67,7 +67,8 @@ export class SystemRuntime {
 
   /** Start every `process` service not already run by `faultline up`, dependencies first, and wait until each is ready. */
   private get view(): SystemView {
-    return { services: this.loaded.system.services as unknown as SystemView['services'] };
+    const { services, kubernetes } = this.loaded.system;
+    return { services: services as unknown as SystemView['services'], ...(kubernetes ? { kubernetes } : {}) };
   }
 
   private driverContext(signal?: AbortSignal): DriverContext {
@@ -134,6 +135,15 @@ export class SystemRuntime {
     if (this.upServices.has(service)) return this.up;
     if (this.started.includes(service)) return this.supervisor;
     return undefined;
+  }
+
+  /** The kind a fault name means on a reference's service (net-delay on a kubernetes service is Chaos Mesh's). */
+  kindFor(kinds: Record<string, FaultKind>, name: string, ref: string): FaultKind {
+    const [service] = splitTarget(ref);
+    const svc = Object.hasOwn(this.loaded.system.services, service) ? this.loaded.system.services[service] : undefined;
+    const kind = kindForService(kinds, name, svc as Readonly<Record<string, unknown>> | undefined);
+    if (!kind) throw new TargetError(`unknown fault kind "${name}"`, service);
+    return kind;
   }
 
   /** Concrete targets for one reference (`api`, `api.db`) and one fault kind. */

@@ -1,5 +1,6 @@
 /** Schema pieces shared by the system file and the experiment file. */
 import { z } from 'zod';
+import { kubernetesReadyCall } from './kubernetes.js';
 import { duration } from '../../util/duration-schema.js';
 
 export { duration };
@@ -108,17 +109,18 @@ export const probeCall = {
   command: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional().describe('Shell command (string) or argv (list)'),
   metrics: metricsQuery.optional(),
   prometheus: prometheusQuery.optional(),
+  kubernetes: kubernetesReadyCall.optional(),
   timeout: duration.optional(),
 };
 
-const CALL_KINDS = ['http', 'tcp', 'command', 'metrics', 'prometheus'] as const;
+const CALL_KINDS = ['http', 'tcp', 'command', 'metrics', 'prometheus', 'kubernetes'] as const;
 
 export function exactlyOneCall(value: Partial<Record<(typeof CALL_KINDS)[number], unknown>>, ctx: z.RefinementCtx): void {
   const present = CALL_KINDS.filter((k) => value[k] !== undefined);
   if (present.length !== 1) {
     ctx.addIssue({
       code: 'custom',
-      message: present.length === 0 ? 'expected one of http, tcp, command, metrics or prometheus' : `expected only one of http, tcp, command, metrics or prometheus, got ${present.join(' and ')}`,
+      message: present.length === 0 ? 'expected one of http, tcp, command, metrics, prometheus or kubernetes' : `expected only one of http, tcp, command, metrics, prometheus or kubernetes, got ${present.join(' and ')}`,
     });
   }
 }

@@ -26,26 +26,42 @@ export const FORBIDDEN_NAMESPACES = ['kube-system'] as const;
 export const WORKLOAD_KINDS = ['deployment', 'statefulSet', 'daemonSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
+const podsShape = {
+  namespace: k8sName.describe('The namespace of the pods (it must be listed in the system file\'s kubernetes.namespaces)'),
+  selector: z.record(labelKey, labelValue).optional().describe('The pods whose labels match all of these (matchLabels)'),
+  deployment: workloadName.optional().describe('The pods of this Deployment (its spec.selector)'),
+  statefulSet: workloadName.optional().describe('The pods of this StatefulSet'),
+  daemonSet: workloadName.optional().describe('The pods of this DaemonSet'),
+};
+
+function onePodSet(t: { selector?: Record<string, string> } & Partial<Record<WorkloadKind, string>>, ctx: z.RefinementCtx): void {
+  const given = (['selector', ...WORKLOAD_KINDS] as const).filter((k) => t[k] !== undefined);
+  if (given.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: given.length === 0 ? 'expected the pods: one of selector, deployment, statefulSet or daemonSet' : `expected one of selector, deployment, statefulSet or daemonSet, got ${given.join(' and ')}`,
+    });
+  }
+  if (t.selector !== undefined && Object.keys(t.selector).length === 0) ctx.addIssue({ code: 'custom', path: ['selector'], message: 'an empty selector would select every pod of the namespace: name at least one label' });
+}
+
 export const kubernetesTarget = z
   .strictObject({
-    namespace: k8sName.describe('The namespace of the pods (it must be listed in the system file\'s kubernetes.namespaces)'),
-    selector: z.record(labelKey, labelValue).optional().describe('The pods whose labels match all of these (matchLabels)'),
-    deployment: workloadName.optional().describe('The pods of this Deployment (its spec.selector)'),
-    statefulSet: workloadName.optional().describe('The pods of this StatefulSet'),
-    daemonSet: workloadName.optional().describe('The pods of this DaemonSet'),
+    ...podsShape,
     container: k8sName.optional().describe('The container that container faults act on (default: the pod\'s first container)'),
   })
-  .superRefine((t, ctx) => {
-    const given = (['selector', ...WORKLOAD_KINDS] as const).filter((k) => t[k] !== undefined);
-    if (given.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message: given.length === 0 ? 'expected the pods: one of selector, deployment, statefulSet or daemonSet' : `expected one of selector, deployment, statefulSet or daemonSet, got ${given.join(' and ')}`,
-      });
-    }
-    if (t.selector !== undefined && Object.keys(t.selector).length === 0) ctx.addIssue({ code: 'custom', path: ['selector'], message: 'an empty selector would select every pod of the namespace: name at least one label' });
-  })
+  .superRefine(onePodSet)
   .describe('Pods in a Kubernetes cluster: a namespace and a label selector or a workload');
+
+/** A probe (and a kubernetes service's default health): the pods are all Ready, and as many as the workload wants. */
+export const kubernetesReadyCall = z
+  .strictObject({
+    ...podsShape,
+    kubeconfig: z.string().min(1).optional().describe('The kubeconfig file (default: as for the cluster block)'),
+    context: z.string().min(1).optional().describe('The kubeconfig context (default: the current one)'),
+  })
+  .superRefine(onePodSet)
+  .describe('Passes when the selected pods are all Ready (and, for a workload, as many as it wants)');
 
 export const kubernetesCluster = z
   .strictObject({

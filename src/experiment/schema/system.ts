@@ -112,6 +112,19 @@ export const systemSchema = z
       else if (!system.kubernetes.namespaces.includes(ns)) ctx.addIssue({ code: 'custom', path, message: `namespace ${ns} is not in kubernetes.namespaces (${system.kubernetes.namespaces.join(', ')}): add it there to allow faults in it` });
     }
   })
+  // A kubernetes service with no health check is watched through the API: its pods all Ready.
+  .transform((system) => {
+    const cluster = system.kubernetes;
+    const services = Object.fromEntries(
+      Object.entries(system.services).map(([svcName, svc]) => {
+        if (!svc.kubernetes || svc.health) return [svcName, svc];
+        const { container: _container, ...pods } = svc.kubernetes;
+        const call = { ...pods, ...(cluster?.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}), ...(cluster?.context ? { context: cluster.context } : {}) };
+        return [svcName, { ...svc, health: { kubernetes: call } as z.output<typeof healthCheck> }];
+      }),
+    );
+    return { ...system, services };
+  })
   .describe('faultline system file');
 
 export type SystemFile = z.output<typeof systemSchema>;

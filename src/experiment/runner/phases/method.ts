@@ -18,6 +18,7 @@ export async function method(ctx: RunContext): Promise<void> {
   ctx.stopGuardrails = watchGuardrails(ctx);
   await executeSteps(experiment.method, {
     kinds: ctx.options.kinds,
+    kindFor: (name, ref) => ctx.runtime.kindFor(ctx.options.kinds, name, ref),
     ledger: ctx.ledger,
     runId: ctx.runId,
     signal: ctx.signal,

@@ -16,7 +16,13 @@ export async function preflight(ctx: RunContext): Promise<boolean> {
   if (ctx.signal.aborted) return false;
   try {
     await runtime.start(ctx.signal, { startServices: options.startServices ?? true });
-    const radius = await assessBlastRadius(experiment.method, experiment.guardrails, options.kinds, (kind, ref) => runtime.resolve(kind, ref));
+    const radius = await assessBlastRadius(
+      experiment.method,
+      experiment.guardrails,
+      options.kinds,
+      (kind, ref) => runtime.resolve(kind, ref),
+      (name, ref) => runtime.kindFor(options.kinds, name, ref),
+    );
     ctx.targetedServices = new Set(radius.targets.map((t) => t.target.service));
     if (radius.refusal) ctx.abort(radius.refusal);
     const remote = radius.targets.filter((t) => t.target.remote).map((t) => t.target);
