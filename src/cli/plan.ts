@@ -16,6 +16,7 @@ import { queryPrometheus } from '../probes/promql.js';
 import { describeRule, outsideWindows } from '../safety/time-windows.js';
 import { formatDuration } from '../util/duration.js';
 import { kinds } from './context.js';
+import { kindForService } from '../drivers/index.js';
 
 export async function printPlan(loaded: LoadedExperiment, out: Writable, stateDir: string): Promise<void> {
   const { experiment, system } = loaded;
@@ -55,7 +56,9 @@ export async function printPlan(loaded: LoadedExperiment, out: Writable, stateDi
   const visit = async (steps: Step[], indent: string): Promise<void> => {
     for (const s of steps) {
       if (s.type === 'fault') {
-        const kind = kinds[s.fault]!;
+        const first = typeof s.target === 'string' ? s.target : Array.isArray(s.target) ? s.target[0]! : s.target.random[0]!;
+        const svc = system.system.services[splitTarget(first)[0]];
+        const kind = kindForService(kinds, s.fault, svc as Readonly<Record<string, unknown>> | undefined) ?? kinds[s.fault]!;
         const held = s.duration !== undefined ? ` for ${formatDuration(s.duration)}, then reverted` : ' (single action)';
         const params = Object.keys(s.params).length ? ` ${JSON.stringify(s.params)}` : '';
         w(`${indent}- ${s.fault}${params} → ${await targetText(s.target, kind.driver)}${held} [${kind.driver} driver]`);

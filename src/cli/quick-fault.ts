@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { kindForService } from '../drivers/index.js';
 import { readUpState } from '../drivers/process/up-state.js';
 import { systemFingerprint, upMismatch } from '../experiment/runtime/up-match.js';
 import { UsageError } from '../errors/index.js';
@@ -71,7 +72,7 @@ export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promi
   for (const ref of refs) if (!Object.hasOwn(system.system.services, ref)) throw new UsageError(unknownService(ref, names));
 
   const steps: Step[] = spec.choices.map((c) => {
-    const kind = kinds[c.fault]!;
+    const kind = kindForService(kinds, c.fault, system.system.services[c.service] as Readonly<Record<string, unknown>> | undefined) ?? kinds[c.fault]!;
     const params = kind.params.safeParse(c.params ?? {});
     if (!params.success) throw new UsageError(`${c.fault} on ${c.service}: ${params.error.issues.map((i) => `${i.path.join('.') || 'parameters'}: ${i.message}`).join('; ')}`);
     return { type: 'fault', fault: c.fault, target: c.service, ...(spec.duration !== undefined ? { duration: spec.duration } : {}), params: c.params ?? {} };

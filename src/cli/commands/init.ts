@@ -5,9 +5,14 @@ import type { Command } from 'commander';
 import { composeToSystem } from '../../compose/compose-to-system.js';
 import { UsageError, formatIssue } from '../../errors/index.js';
 import { printJson } from '../context.js';
+import { clusterToSystem } from '../../drivers/kubernetes/init-system.js';
+import { runClusterRef } from '../../drivers/kubernetes/cluster.js';
 
 interface InitOptions {
   compose?: string;
+  kubernetes?: boolean;
+  namespace?: string;
+  context?: string;
   output: string;
   project?: string;
   force?: boolean;
@@ -18,8 +23,11 @@ interface InitOptions {
 export function registerInit(program: Command, setExit: (code: number) => void): void {
   program
     .command('init')
-    .description('Write a system file (faultline.yaml) from a Docker Compose file: services, health checks, dependsOn')
-    .requiredOption('--compose <file>', 'the Compose file to read (docker-compose.yml, compose.yaml)')
+    .description('Write a system file (faultline.yaml) from a Docker Compose file or a Kubernetes namespace: services, health checks, dependsOn')
+    .option('--compose <file>', 'the Compose file to read (docker-compose.yml, compose.yaml)')
+    .option('--kubernetes', 'read a Kubernetes namespace instead (with -n): its Deployments, StatefulSets and DaemonSets')
+    .option('-n, --namespace <name>', 'with --kubernetes: the namespace')
+    .option('--context <name>', 'with --kubernetes: the kubeconfig context (default: the current one)')
     .option('-o, --output <file>', 'the system file to write', 'faultline.yaml')
     .option('--project <name>', 'the Compose project name (default: the project whose containers run from this file, else the file\'s name:, else its directory\'s name)')
     .option('--force', 'overwrite the output file if it exists')
@@ -30,6 +38,7 @@ export function registerInit(program: Command, setExit: (code: number) => void):
       `
 Examples:
   faultline init --compose docker-compose.yml                 write ./faultline.yaml
+  faultline init --kubernetes -n shop --context kind-shop     from a cluster's namespace
   faultline init --compose deploy/compose.yaml -o shop.yaml --project shop
   faultline init --compose docker-compose.yml --stdout | less
   faultline init --compose docker-compose.yml --force         replace an existing faultline.yaml
@@ -43,7 +52,12 @@ Each compose service becomes a service with a compose target (project + service)
 from its first published HTTP (else TCP) port, and dependsOn from depends_on, links, volumes_from
 and network_mode: service:X. Nothing is marked critical: the file says where to. Unsupported
 features (extends, profiles, include) are warnings on stderr. Exit 2 when the compose file is
-invalid or the output exists (without --force); nothing is written then. See docs/compose.md.`,
+invalid or the output exists (without --force); nothing is written then. See docs/compose.md.
+
+With --kubernetes, each Deployment, StatefulSet and DaemonSet of the namespace becomes a service
+that targets it; its health is "all pods Ready" read from the API server (the readiness probe and
+the Service in front of it are written as comments); dependsOn comes from environment values that
+name another workload's Service. The namespace becomes the allow-list. See docs/kubernetes.md.`,
     )
     .action(async (opts: InitOptions) => {
       if (opts.stdout && opts.json) throw new UsageError('--stdout and --json cannot be combined: --stdout prints the system file itself');
@@ -54,6 +68,11 @@ invalid or the output exists (without --force); nothing is written then. See doc
       const target = resolve(output);
       if (!opts.stdout && existsSync(target) && !opts.force) {
         throw new UsageError(`${output} already exists; nothing was written. Use --force to overwrite it, -o FILE to write elsewhere, or --stdout`);
+      }
+      if ((opts.compose === undefined) === (opts.kubernetes !== true)) throw new UsageError('expected one of --compose FILE or --kubernetes -n NAMESPACE');
+      if (opts.kubernetes) {
+        setExit(await initKubernetes(opts, output, target));
+        return;
       }
       const result = await composeToSystem(opts.compose!, {
         ...(opts.project !== undefined ? { project: opts.project } : {}),
@@ -91,4 +110,30 @@ invalid or the output exists (without --force); nothing is written then. See doc
       }
       setExit(0);
     });
+}
+
+async function initKubernetes(opts: InitOptions, output: string, target: string): Promise<number> {
+  if (!opts.namespace) throw new UsageError('--kubernetes: expected -n NAMESPACE, the namespace to read');
+  const ref = runClusterRef(opts.context ? { context: opts.context } : undefined);
+  const result = await clusterToSystem(ref, opts.namespace, { now: new Date(), ...(opts.stdout ? {} : { output }) });
+  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (opts.stdout) {
+    process.stderr.write(`namespace ${opts.namespace} in ${result.cluster}\n`);
+    process.stdout.write(result.text);
+    return 0;
+  }
+  await mkdir(dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, result.text, { flag: 'wx' });
+  await rename(temp, target);
+  const rows = result.services.map((s) => ({ service: s.name, workload: `${s.kind} ${s.workload}`, dependsOn: s.dependsOn }));
+  if (opts.json) {
+    printJson({ output, namespace: opts.namespace, cluster: result.cluster, services: rows, warnings: result.warnings });
+    return 0;
+  }
+  process.stdout.write(`wrote ${output}: ${rows.length} service${rows.length === 1 ? '' : 's'} from namespace ${opts.namespace} in ${result.cluster}\n`);
+  const width = Math.max(...rows.map((r) => r.service.length));
+  for (const r of rows) process.stdout.write(`  ${r.service.padEnd(width)}  ${r.workload}, health: all pods Ready${r.dependsOn.length ? `  dependsOn ${r.dependsOn.join(', ')}` : ''}\n`);
+  process.stdout.write(`next: review dependsOn and critical flags, then  faultline validate ${output}\n`);
+  return 0;
 }

@@ -21,6 +21,7 @@ import { resolveStateDir } from '../../safety/state-dir.js';
 import { UsageError } from '../../errors/index.js';
 import { addDashboardOptions, htmlReportOf, startDashboard, type DashboardFlags } from '../dashboard-options.js';
 import { addMetricsOptions, startMetrics, type MetricsFlags } from '../metrics-options.js';
+import { addKubeContextOption, applyKubeContext } from '../kube-options.js';
 
 interface RunOptions extends CommonOptions, MetricsFlags, DashboardFlags {
   reportDir?: string;
@@ -33,10 +34,11 @@ interface RunOptions extends CommonOptions, MetricsFlags, DashboardFlags {
   notify?: string;
   target?: string;
   set?: string[];
+  context?: string;
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
-  addDashboardOptions(addMetricsOptions(program.command('run'))
+  addDashboardOptions(addMetricsOptions(addKubeContextOption(program.command('run')))
     .description('Run a chaos experiment: check steady state, inject its faults, measure recovery, write the report')
     .argument('<file>', 'experiment file (.yaml, .yml, .json, .ts, .js), or catalog:<name> (see `faultline experiments list`)')
     .option('-s, --system <file>', "system file (default: the experiment's `system`, or faultline.yaml beside it)")
@@ -67,6 +69,7 @@ Examples:
   faultline run catalog:service-kill --target api --set within=10s`,
     ))
     .action(async (file: string, opts: RunOptions) => {
+      applyKubeContext(opts);
       const loaded = await loadExperimentOrCatalog(file, { systemFile: opts.system, target: opts.target, set: opts.set, kinds });
       if (opts.dryRun) {
         const stateDir = resolveStateDir(opts.stateDir); // read only: a dry run creates nothing
