@@ -30,7 +30,8 @@ function refuse(ctx: PlanContext, path: DocPath, message: string): never {
 export async function planMethod(method: Step[], ctx: PlanContext): Promise<PlanNode> {
   const cache = new Map<string, Promise<ChaosMeshSelection>>();
   const select = async (service: string, path: DocPath) => {
-    if (!cache.has(service)) cache.set(service, ctx.selectionOf(service));
+    // A selectionOf that throws at once is refused at the step just like one whose promise rejects.
+    if (!cache.has(service)) cache.set(service, Promise.resolve().then(() => ctx.selectionOf(service)));
     try {
       return await cache.get(service)!;
     } catch (err) {

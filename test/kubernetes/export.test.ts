@@ -214,6 +214,12 @@ describe('export --chaos-mesh refuses what Chaos Mesh cannot run, naming the ste
       selectionOf: () => Promise.reject(new Error('the cluster did not answer')),
     });
     assert.deepEqual(issues, ['- method[1].target: the cluster did not answer']);
+    const thrown = await refusal('fails.yaml', 'title: t\nmethod:\n  - { fault: pod-kill, target: api }\n', {
+      selectionOf: () => {
+        throw new Error('no kubeconfig');
+      },
+    });
+    assert.deepEqual(thrown, ['- method[0].target: no kubeconfig']);
   });
 
   test('targets in several namespaces need --namespace; a bad cron is refused', async () => {
