@@ -128,3 +128,13 @@ test('container-kill without a container anywhere says where to name one', () =>
   const kind = chaosMeshKinds['container-kill']!;
   assert.throws(() => chaosMeshResource(kind, {}, db, { name: 'x', labels }), /container-kill needs the container to kill: give container: NAME, or set kubernetes.container/);
 });
+
+test('parsing parsed parameters changes nothing (the loader parses a step, chaosMeshResource parses again)', () => {
+  for (const [kind, cases] of Object.entries(CASES)) {
+    const schema = chaosMeshKinds[kind]!.params;
+    for (const params of cases) {
+      const once = schema.parse(params);
+      assert.deepEqual(schema.parse(once), once, `${kind} ${JSON.stringify(params)}`);
+    }
+  }
+});
