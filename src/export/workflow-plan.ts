@@ -49,10 +49,10 @@ export async function planMethod(method: Step[], ctx: PlanContext): Promise<Plan
     if (!parsed.success) refuse(ctx, path, `${kind.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(parameters)'}: ${i.message}`).join('; ')}`);
     const peers: Record<string, ChaosMeshSelection> = {};
     for (const peer of kind.peers?.(parsed.data) ?? []) peers[peer] = await select(peer, [...path, 'peer']);
-    const one = async (service: string, at: DocPath): Promise<PlanNode> => ({
+    const one = async (service: string, at: DocPath, name = step.name): Promise<PlanNode> => ({
       type: 'chaos',
       path: formatPath(path),
-      ...(step.name !== undefined ? { name: step.name } : {}),
+      ...(name !== undefined ? { name } : {}),
       kind,
       params: parsed.data,
       service,
@@ -63,7 +63,8 @@ export async function planMethod(method: Step[], ctx: PlanContext): Promise<Plan
     if (typeof step.target === 'string') return one(step.target, [...path, 'target']);
     // Several services: the fault on each of them at once.
     const children: PlanNode[] = [];
-    for (const [i, service] of step.target.entries()) children.push(await one(service, [...path, 'target', i]));
+    // The group carries the step's name; each fault is named after its kind and service.
+    for (const [i, service] of step.target.entries()) children.push(await one(service, [...path, 'target', i], undefined));
     return { type: 'parallel', path: formatPath(path), ...(step.name !== undefined ? { name: step.name } : {}), children };
   };
 

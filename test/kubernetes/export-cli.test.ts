@@ -86,4 +86,7 @@ test('without a format it says which; --help explains with an example', async ()
   assert.equal(help.code, 0);
   assert.match(help.stdout, /faultline export --chaos-mesh experiments\/cart-latency\.yaml \| kubectl apply -f -/);
   assert.match(help.stdout, /--cron <expr>/);
+  const badName = await runCli(['export', '--chaos-mesh', 'cart-latency.yaml', '--name', 'Cart_Nightly'], { cwd: dir });
+  assert.equal(badName.code, 2);
+  assert.match(badName.stderr, /--name "Cart_Nightly": expected a Kubernetes name/);
 });

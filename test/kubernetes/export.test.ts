@@ -103,6 +103,7 @@ describe('export --chaos-mesh', { skip: chaosMeshSkip }, () => {
       Serial: ['NetworkChaos 30s', 'Suspend 10s', { Parallel: [{ Parallel: ['StressChaos 20s', 'StressChaos 20s'] }, { Serial: [`PodChaos ${INSTANT_DEADLINE_MS / 1000}s`, 'Suspend 5s', 'HTTPChaos 15s'] }] }],
     });
     assert.deepEqual(byName.get('entry')!.children, ['net-delay-cart', 'wait-10s', 'both-at-once']);
+    assert.deepEqual(byName.get('parallel')!.children, ['cpu-stress-cart', 'cpu-stress-db']);
     const delay = byName.get('net-delay-cart')!.networkChaos as Record<string, unknown>;
     assert.equal(delay.duration, undefined, 'the deadline ends a chaos template; the webhook refuses a duration');
     assert.deepEqual([delay.direction, delay.target, delay.delay], ['both', { mode: 'all', selector: { namespaces: ['shop'], labelSelectors: { app: 'db' } } }, { latency: '200ms', jitter: '20ms' }]);

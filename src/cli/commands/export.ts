@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import type { ChaosMeshSelection } from '../../drivers/kubernetes/chaos-mesh/index.js';
 import { UsageError } from '../../errors/index.js';
+import { k8sName } from '../../experiment/schema/kubernetes.js';
 import type { SystemFile } from '../../experiment/schema/system.js';
 import { exportChaosMesh } from '../../export/chaos-mesh-export.js';
 import { loadForExport } from '../../export/load-for-export.js';
@@ -48,6 +49,10 @@ pod-kill), and targets that are not kubernetes services. See docs/kubernetes.md.
     )
     .action(async (file: string, opts: ExportOptions) => {
       if (!opts.chaosMesh) throw new UsageError('name the format: faultline export --chaos-mesh EXPERIMENT (Chaos Mesh is the only one so far)');
+      for (const [flag, value] of [['--name', opts.name], ['--namespace', opts.namespace]] as const) {
+        const problem = value !== undefined ? k8sName.safeParse(value).error?.issues[0]?.message : undefined;
+        if (problem) throw new UsageError(`${flag} ${JSON.stringify(value)}: ${problem}`);
+      }
       const loaded = await loadForExport(file, { ...(opts.system !== undefined ? { systemFile: opts.system } : {}) });
       const result = await exportChaosMesh(loaded.experiment, {
         selectionOf: (service) => Promise.resolve(selectionFromSystem(loaded.system.system, service)),
