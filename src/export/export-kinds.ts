@@ -29,6 +29,9 @@ const NOT_IN_CHAOS_MESH: Record<string, string> = {
   'rollout-restart': 'Chaos Mesh does not restart rollouts',
 };
 
+export const RANDOM_STEP = 'a random choice has no Chaos Mesh equivalent (a Workflow runs every step it names): list the steps to run in a sequence or parallel, or export one experiment per choice';
+export const RANDOM_TARGET = 'a random target has no Chaos Mesh equivalent: list the services (each gets the fault), or name one and use mode: one to pick a pod at random';
+
 /** Why a fault kind cannot be exported, or undefined when it can. */
 export function unexportableKind(name: string): string | undefined {
   if (Object.hasOwn(chaosMeshKinds, name)) return undefined;

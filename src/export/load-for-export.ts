@@ -12,16 +12,13 @@ import { loadSystem, unknownService, type LoadedSystem } from '../experiment/loa
 import { readStructured, type DocPath, type StructuredDocument } from '../experiment/loader/read-document.js';
 import { issueAt } from '../experiment/loader/zod-issues.js';
 import type { Experiment, Step } from '../experiment/schema/experiment.js';
-import { exportKinds, unexportableKind } from './export-kinds.js';
+import { exportKinds, RANDOM_STEP, RANDOM_TARGET, unexportableKind } from './export-kinds.js';
 
 export interface LoadedForExport {
   file: string;
   experiment: Experiment;
   system: LoadedSystem;
 }
-
-export const RANDOM_STEP = 'a random choice has no Chaos Mesh equivalent (a Workflow runs every step it names): list the steps to run in a sequence or parallel, or export one experiment per choice';
-export const RANDOM_TARGET = 'a random target has no Chaos Mesh equivalent: list the services (each gets the fault), or name one and use mode: one to pick a pod at random';
 
 export async function loadForExport(file: string, options: { systemFile?: string; cwd?: string } = {}): Promise<LoadedForExport> {
   const cwd = options.cwd ?? process.cwd();

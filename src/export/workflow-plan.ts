@@ -8,8 +8,7 @@ import { ValidationError } from '../errors/index.js';
 import type { FaultStep, Step } from '../experiment/schema/experiment.js';
 import { formatPath } from '../experiment/loader/zod-issues.js';
 import type { DocPath } from '../experiment/loader/read-document.js';
-import { unexportableKind } from './export-kinds.js';
-import { RANDOM_STEP, RANDOM_TARGET } from './load-for-export.js';
+import { RANDOM_STEP, RANDOM_TARGET, unexportableKind } from './export-kinds.js';
 
 export type PlanNode =
   | { type: 'chaos'; path: string; name?: string; kind: ChaosMeshKind; params: unknown; service: string; selection: ChaosMeshSelection; peers: Record<string, ChaosMeshSelection>; durationMs?: number }
