@@ -22,6 +22,7 @@ import { registerInit } from './commands/init.js';
 import { registerGraph } from './commands/graph.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerGrafana } from './commands/grafana.js';
+import { registerExport } from './commands/export.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -70,6 +71,7 @@ Docs: docs/ in the package (experiment format, faults, drivers, safety, CLI, err
   registerGraph(program, setExit);
   registerDashboard(program, setExit);
   registerGrafana(program, setExit);
+  registerExport(program, setExit);
   return program;
 }
 
