@@ -9,7 +9,7 @@ import { STARTED_SERVICE_KIND, startedServiceKind } from './process/started-serv
 import { LinuxDriver, linuxFaults } from './linux/index.js';
 import { ProxyDriver, proxyFaults } from './proxy/index.js';
 import { DockerDriver, dockerFaults } from './docker/index.js';
-import { KubernetesDriver, kubernetesPodFaults } from './kubernetes/index.js';
+import { KubernetesDriver, kubernetesChaosFaults, kubernetesPodFaults } from './kubernetes/index.js';
 
 export const builtinFaults = {
   ...processFaults,
@@ -26,7 +26,7 @@ export type BuiltinFaultName = keyof BuiltinFaults;
  * elsewhere (container-kill, and net-delay and the rest through Chaos Mesh), so an experiment
  * moves to a cluster by changing its targets.
  */
-export const kubernetesFaults: Record<string, FaultKind> = { ...(kubernetesPodFaults as unknown as Record<string, FaultKind>) };
+export const kubernetesFaults: Record<string, FaultKind> = { ...(kubernetesPodFaults as unknown as Record<string, FaultKind>), ...kubernetesChaosFaults };
 
 /** The registry as the runner and validator see it: any kind, by name (kubernetes-only names included). */
 export function faultRegistry(): Record<string, FaultKind> {

@@ -64,6 +64,7 @@ export function healthToProbe(health: HealthCheckInput): { call: ProbeCall; expe
   if (health.command !== undefined) call.command = health.command;
   if (health.metrics !== undefined) call.metrics = health.metrics;
   if (health.prometheus !== undefined) call.prometheus = health.prometheus;
+  if (health.kubernetes !== undefined) call.kubernetes = health.kubernetes;
   if (health.timeout !== undefined) call.timeout = health.timeout;
   const expect: Expectation = {};
   if (health.expectStatus !== undefined) expect.status = health.expectStatus;

@@ -139,8 +139,14 @@ export class ConsoleReporter implements Reporter {
   }
 
   onServiceEvent(e: ServiceEvent): void {
-    if (e.type === 'exit') this.event(e.t, `${this.stamp(e.t)}   ${e.service} exited (${e.signal ?? `code ${e.code}`})`);
-    else if (e.type === 'spawn' && e.restart) this.event(e.t, `${this.stamp(e.t)}   ${e.service} restarted by supervisor (pid ${e.pid})`);
+    // A container or a pod (`e.container`) is named; a process is the service itself.
+    const who = e.container !== undefined ? `${e.service}: ${e.container}` : e.service;
+    if (e.type === 'exit') {
+      const why = e.oom ? 'OOM-killed' : (e.signal ?? (e.code !== undefined && e.code !== null ? `code ${e.code}` : undefined));
+      this.event(e.t, `${this.stamp(e.t)}   ${who} ${e.container !== undefined ? 'ended' : 'exited'}${why ? ` (${why})` : ''}`);
+    } else if (e.type === 'spawn' && e.restart) {
+      this.event(e.t, `${this.stamp(e.t)}   ${e.container !== undefined ? `${who} started` : `${who} restarted by supervisor (pid ${e.pid})`}`);
+    }
   }
 
   /** Only changes are printed: a series turning unhealthy (with what was seen) or healthy again. */

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { freePort, runCli, tempDir } from '../helpers/cli.js';
 import { chaosMeshProblems, chaosMeshSkip } from '../helpers/chaos-mesh-schema.js';
 
 let dir: string;
@@ -65,10 +65,13 @@ describe('faultline export --chaos-mesh (CLI)', { skip: chaosMeshSkip }, () => {
 });
 
 test('a workload target without cluster access is refused, naming the step and the fix', async () => {
-  const r = await runCli(['export', '--chaos-mesh', 'api-kill.yaml'], { cwd: dir });
+  // A kubeconfig whose cluster refuses connections: the workload's selector cannot be read.
+  const kubeconfig = join(dir, 'unreachable.kubeconfig');
+  await writeFile(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "http://127.0.0.1:${await freePort()}", insecure-skip-tls-verify: true } }]\nusers: [{ name: u, user: {} }]\ncontexts: [{ name: x, context: { cluster: c, user: u } }]\ncurrent-context: x\n`);
+  const r = await runCli(['export', '--chaos-mesh', 'api-kill.yaml'], { cwd: dir, env: { KUBECONFIG: kubeconfig } });
   assert.equal(r.code, 2, r.stdout);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /api-kill\.yaml at method\[1\]\.target: service "api" names deployment api: .*give the service selector: \{ … \} \(the workload's matchLabels\) in the system file/);
+  assert.match(r.stderr, /api-kill\.yaml at method\[1\]\.target: service "api" names deployment api, whose pods' labels are in its selector in the cluster, which could not be read: .*ECONNREFUSED.*give the service selector: \{ … \} \(the workload's matchLabels\) in the system file/);
 });
 
 test('refusals exit 2 with the file, line and step path', async () => {

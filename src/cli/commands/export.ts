@@ -2,6 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import type { ChaosMeshSelection } from '../../drivers/kubernetes/chaos-mesh/index.js';
+import { Cluster } from '../../drivers/kubernetes/cluster.js';
+import { clusterRefFor, selectorOf, workloadOf } from '../../drivers/kubernetes/target.js';
+import { addKubeContextOption, applyKubeContext } from '../kube-options.js';
 import { UsageError } from '../../errors/index.js';
 import { k8sName } from '../../experiment/schema/kubernetes.js';
 import type { SystemFile } from '../../experiment/schema/system.js';
@@ -16,11 +19,11 @@ interface ExportOptions {
   cron?: string;
   namespace?: string;
   name?: string;
+  context?: string;
 }
 
 export function registerExport(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('export')
+  addKubeContextOption(program.command('export'))
     .description("Print an experiment's faults as another tool's resources: Chaos Mesh (one chaos resource, a Workflow, or a Schedule with --cron)")
     .argument('<experiment>', 'the experiment file (its targets must be kubernetes services of the system file)')
     .option('--chaos-mesh', 'as Chaos Mesh resources (the only format so far)')
@@ -48,6 +51,7 @@ path: random choices, scale, rollout-restart, kinds that have no Chaos Mesh form
 pod-kill), and targets that are not kubernetes services. See docs/kubernetes.md.`,
     )
     .action(async (file: string, opts: ExportOptions) => {
+      applyKubeContext(opts);
       if (!opts.chaosMesh) throw new UsageError('name the format: faultline export --chaos-mesh EXPERIMENT (Chaos Mesh is the only one so far)');
       for (const [flag, value] of [['--name', opts.name], ['--namespace', opts.namespace]] as const) {
         const problem = value !== undefined ? k8sName.safeParse(value).error?.issues[0]?.message : undefined;
@@ -55,7 +59,7 @@ pod-kill), and targets that are not kubernetes services. See docs/kubernetes.md.
       }
       const loaded = await loadForExport(file, { ...(opts.system !== undefined ? { systemFile: opts.system } : {}) });
       const result = await exportChaosMesh(loaded.experiment, {
-        selectionOf: (service) => Promise.resolve(selectionFromSystem(loaded.system.system, service)),
+        selectionOf: (service) => selectionOf(loaded.system.system, loaded.system.dir, service),
         name: opts.name ?? defaultName(file),
         labels: { 'app.kubernetes.io/created-by': 'faultline-export' },
         annotations: { 'faultline.dev/experiment': basename(file) },
@@ -73,18 +77,25 @@ pod-kill), and targets that are not kubernetes services. See docs/kubernetes.md.
     });
 }
 
-/** A service's pods as Chaos Mesh selects them, from the system file alone. */
-function selectionFromSystem(system: SystemFile, service: string): ChaosMeshSelection {
+/**
+ * A service's pods as Chaos Mesh selects them: its own selector, from the system file alone; a
+ * workload's, read from the cluster (its spec.selector.matchLabels), which must then be reachable.
+ */
+async function selectionOf(system: SystemFile, baseDir: string, service: string): Promise<ChaosMeshSelection> {
   const k = system.services[service]?.kubernetes;
   if (!k) throw new UsageError(`service "${service}" is not a kubernetes service`);
   const containers = k.container !== undefined ? { containerNames: [k.container] } : {};
   if (k.selector !== undefined) return { namespace: k.namespace, labelSelectors: { ...k.selector }, ...containers };
-  const workload = k.deployment !== undefined ? `deployment ${k.deployment}` : k.statefulSet !== undefined ? `statefulSet ${k.statefulSet}` : `daemonSet ${String(k.daemonSet)}`;
-  // TODO(lead wires cluster lookup): read the workload's spec.selector.matchLabels from the cluster
-  // (the kubernetes driver's client) when one is reachable, instead of refusing.
-  throw new UsageError(
-    `service "${service}" names ${workload}: its pods' labels are in the workload's selector in the cluster, which export does not read yet; give the service selector: { … } (the workload's matchLabels) in the system file, or run export where the cluster is reachable once that is supported`,
-  );
+  const workload = workloadOf(k)!;
+  try {
+    const cluster = await Cluster.connect(clusterRefFor(system.kubernetes, baseDir));
+    const { selector } = await selectorOf(cluster, k);
+    return { namespace: k.namespace, labelSelectors: selector, ...containers };
+  } catch (err) {
+    throw new UsageError(
+      `service "${service}" names ${workload.kind} ${workload.name}, whose pods' labels are in its selector in the cluster, which could not be read: ${(err as Error).message}. Run export where the cluster is reachable (--context), or give the service selector: { … } (the workload's matchLabels) in the system file`,
+    );
+  }
 }
 
 function defaultName(file: string): string {

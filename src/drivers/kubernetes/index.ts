@@ -4,6 +4,9 @@
  * (the network, stress, HTTP, IO and time faults, under the names faultline already gives them
  * elsewhere) — and the pods' lifecycle watched for recovery. See docs/kubernetes.md.
  */
+import type { FaultKind } from '../../faults/types.js';
+import { chaosMeshKinds } from './chaos-mesh/index.js';
+import { chaosMeshFault } from './faults/chaos-mesh-fault.js';
 import { kubernetesContainerKillFault } from './faults/container-kill.js';
 import { podDeleteFault, podKillFault } from './faults/pod-delete.js';
 import { rolloutRestartFault } from './faults/rollout-restart.js';
@@ -16,6 +19,16 @@ export const kubernetesPodFaults = {
   scale: scaleFault,
   'rollout-restart': rolloutRestartFault,
 } as const;
+
+/**
+ * The Chaos Mesh faults, by the names faultline gives them elsewhere. The pod faults go through
+ * the core API instead (their PodChaos forms are for `faultline export`).
+ */
+export const kubernetesChaosFaults: Record<string, FaultKind> = Object.fromEntries(
+  Object.entries(chaosMeshKinds)
+    .filter(([name]) => !Object.hasOwn(kubernetesPodFaults, name))
+    .map(([name, kind]) => [name, chaosMeshFault(kind) as unknown as FaultKind]),
+);
 
 export { KubernetesDriver } from './driver.js';
 export { Cluster, CONTEXT_ENV, type ClusterRef } from './cluster.js';

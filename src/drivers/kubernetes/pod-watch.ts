@@ -9,8 +9,13 @@ import type { DriverServiceEvent } from '../../faults/driver.js';
 import type { Cluster, Pod, WatchEvent } from './cluster.js';
 import { selectorString } from './cluster.js';
 
+/** Normal events worth a line: a pod being stopped, evicted or preempted. */
+const NOTABLE = new Set(['Killing', 'Evicted', 'Preempting', 'OOMKilling', 'NodeNotReady']);
+
 interface PodState {
   ready: boolean;
+  /** Deleted (deletionTimestamp set): it no longer counts, though it may still stop for a while. */
+  terminating: boolean;
   restarts: Record<string, number>;
   failed: boolean;
 }
@@ -26,6 +31,7 @@ export interface PodWatchOptions {
 function stateOf(pod: Pod): PodState {
   return {
     ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    terminating: pod.metadata?.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null,
     restarts: Object.fromEntries((pod.status?.containerStatuses ?? []).map((c) => [c.name, c.restartCount])),
     failed: pod.status?.phase === 'Failed',
   };
@@ -37,6 +43,7 @@ export class PodWatch {
   private stopEvents: (() => void) | undefined;
   private stopped = false;
   private resourceVersion = '';
+  private listed = false;
   private retry: NodeJS.Timeout | undefined;
 
   constructor(
@@ -62,17 +69,20 @@ export class PodWatch {
     const { items, resourceVersion } = await this.cluster.listPodsWithVersion(this.options.namespace, this.options.selector);
     this.resourceVersion = resourceVersion;
     const seen = new Set<string>();
+    const first = !this.listed;
+    this.listed = true;
     for (const pod of items) {
       const name = pod.metadata?.name ?? '';
       seen.add(name);
       // Pods that came while the watch was down count as they would have.
-      if (this.pods.size > 0 && !this.pods.has(name)) this.emit('spawn', name, { restart: true });
+      if (!first && !this.pods.has(name)) this.emit('spawn', name, { restart: true });
       this.pods.set(name, stateOf(pod));
     }
     for (const name of [...this.pods.keys()]) {
       if (!seen.has(name)) {
+        const was = this.pods.get(name);
         this.pods.delete(name);
-        this.emit('exit', name, {});
+        if (!was?.terminating) this.emit('exit', name, { signal: 'deleted' });
       }
     }
   }
@@ -114,12 +124,17 @@ export class PodWatch {
     const pod = e.object as Pod;
     const before = this.pods.get(name);
     if (e.type === 'DELETED') {
-      if (before) this.emit('exit', name, {});
+      if (before && !before.terminating) this.emit('exit', name, { signal: 'deleted' });
       this.pods.delete(name);
       return;
     }
     const now = stateOf(pod);
     this.pods.set(name, now);
+    // A pod is gone for the service when it is deleted, not when its containers have finished stopping.
+    if (now.terminating) {
+      if (before && !before.terminating) this.emit('exit', name, { signal: 'deleted' });
+      return;
+    }
     if (!before) {
       this.emit('spawn', name, { restart: true });
       if (now.ready) this.emit('ready', name, {});
@@ -152,6 +167,8 @@ export class PodWatch {
         const pod = ev.involvedObject?.name ?? '';
         if (!this.pods.has(pod) && !this.belongs(pod)) return;
         if (ev.lastTimestamp && Date.parse(ev.lastTimestamp) < since - 1000) return;
+        // The routine ones (Scheduled, Pulled, Created, Started) are in the pod events already.
+        if (ev.type !== 'Warning' && !NOTABLE.has(ev.reason ?? '')) return;
         this.options.log(`kubernetes event: ${this.options.service} pod ${pod}: ${ev.reason ?? ''}${ev.type === 'Warning' ? ' (warning)' : ''}: ${ev.message ?? ''}`);
       },
       () => undefined,

@@ -9,6 +9,7 @@ export function toProbeCall(probe: Probe): ProbeCall {
     ...(probe.command !== undefined ? { command: probe.command } : {}),
     ...(probe.metrics !== undefined ? { metrics: probe.metrics } : {}),
     ...(probe.prometheus !== undefined ? { prometheus: probe.prometheus } : {}),
+    ...(probe.kubernetes !== undefined ? { kubernetes: probe.kubernetes } : {}),
     ...(probe.timeout !== undefined ? { timeout: probe.timeout } : {}),
   };
 }
