@@ -69,6 +69,12 @@ export interface FaultKind<Params = unknown, Target extends FaultTarget = FaultT
    * it, a target counts as one thing, wholly touched.
    */
   reach?(target: Target, params: Params): { touched: number; of: number; unit: string };
+  /**
+   * Before the first fault of the run, for every target the fault could hit: throws when it could
+   * not be applied there (a CRD the cluster lacks, a workload kind it does not act on), so the run
+   * stops before touching anything rather than half-way.
+   */
+  check?(target: Target, params: Params): Promise<void>;
   /** The undo, computed before anything is applied. Plain JSON: it goes into the ledger. */
   plan(target: Target, params: Params): RevertInfo;
   inject(target: Target, params: Params, ctx: FaultContext): Promise<InjectResult>;

@@ -39,6 +39,7 @@ export async function assessBlastRadius(
       let touched = 0;
       let of = 0;
       for (const target of targets) {
+        await kind.check?.(target, params);
         // A target that stands for several things (a service's pods) counts as those the fault takes.
         const reach = kind.reach?.(target, params) ?? { touched: 1, of: 1 };
         touched += reach.touched;

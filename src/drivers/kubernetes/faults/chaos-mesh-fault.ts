@@ -84,6 +84,7 @@ export function chaosMeshFault<P>(kind: ChaosMeshKind<P>): FaultKind<P, Kubernet
     revertSummary: `delete the ${kind.crdKind} (Chaos Mesh restores the pods)`,
     params: kind.params,
     reach: (target, p) => podReach(target, ((p as { mode?: PodMode }).mode ?? 'one') as PodMode),
+    check: async (target) => requireCrd(await Cluster.connect(target.cluster), kind),
     plan(target): RevertInfo {
       return {
         cluster: target.cluster,

@@ -12,6 +12,11 @@ import type { KubernetesFaultTarget } from '../target.js';
 const params = z.strictObject({});
 export type RolloutRestartParams = z.output<typeof params>;
 
+function workloadOf(target: KubernetesFaultTarget): NonNullable<KubernetesFaultTarget['workload']> {
+  if (!target.workload) throw new TargetError(`rollout-restart acts on a workload: service ${target.service} is a label selector — give it kubernetes.deployment, statefulSet or daemonSet`, target.service);
+  return target.workload;
+}
+
 export const rolloutRestartFault: FaultKind<RolloutRestartParams, KubernetesFaultTarget> = {
   name: 'rollout-restart',
   driver: 'kubernetes',
@@ -21,9 +26,9 @@ export const rolloutRestartFault: FaultKind<RolloutRestartParams, KubernetesFaul
   params,
   reach: (target) => ({ touched: target.pods.length, of: target.pods.length, unit: 'pods' }),
   plan: (target) => ({ cluster: target.cluster, namespace: target.namespace, workload: target.workload ? `${target.workload.kind}/${target.workload.name}` : null }),
+  check: async (target) => void workloadOf(target),
   async inject(target) {
-    const w = target.workload;
-    if (!w) throw new TargetError(`rollout-restart acts on a workload: service ${target.service} is a label selector — give it kubernetes.deployment, statefulSet or daemonSet`, target.service);
+    const w = workloadOf(target);
     const at = new Date();
     await (await Cluster.connect(target.cluster)).rolloutRestart(w.kind, target.namespace, w.name, at);
     return { details: { [w.kind]: w.name, restartedAt: at.toISOString() } };

@@ -31,6 +31,7 @@ export const scaleFault: FaultKind<ScaleParams, KubernetesFaultTarget> = {
     const had = target.workload?.replicas ?? target.pods.length;
     return { touched: Math.max(0, had - p.replicas), of: had, unit: 'pods' };
   },
+  check: async (target) => void scalable(target),
   plan(target, p) {
     const w = scalable(target);
     return { cluster: target.cluster, kind: w.kind, namespace: target.namespace, name: w.name, replicas: w.replicas, to: p.replicas };
