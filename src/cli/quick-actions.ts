@@ -9,7 +9,7 @@ import { UsageError } from '../errors/index.js';
 import type { ServiceConfig } from '../experiment/schema/system.js';
 
 export type QuickAction = 'kill' | 'pause' | 'restart' | 'limit';
-export type ServiceKind = 'process' | DockerSource | 'endpoint';
+export type ServiceKind = 'process' | DockerSource | 'endpoint' | 'kubernetes';
 
 /** The command-line flags an action may take; which apply depends on the service's kind. */
 export interface QuickActionFlags {
@@ -34,6 +34,7 @@ export interface QuickFaultChoice {
 export function serviceKind(svc: ServiceConfig): ServiceKind {
   const docker = dockerSource(svc);
   if (docker) return docker;
+  if (svc.kubernetes !== undefined) return 'kubernetes';
   return svc.endpoint !== undefined ? 'endpoint' : 'process';
 }
 
@@ -44,6 +45,7 @@ const PROCESS_ONLY: Partial<Record<keyof QuickActionFlags, string>> = { mode: '-
 export function quickFault(action: QuickAction, service: string, svc: ServiceConfig, flags: QuickActionFlags = {}): QuickFaultChoice {
   const kind = serviceKind(svc);
   if (kind === 'endpoint') throw new UsageError(`service ${service} is watch-only (endpoint: ${String(svc.endpoint)}): there is no process or container to ${action}`);
+  if (kind === 'kubernetes') return kubernetesQuickFault(action, service, flags);
   const refused = kind === 'process' ? DOCKER_ONLY : PROCESS_ONLY;
   for (const [key, flag] of Object.entries(refused)) {
     if (flags[key as keyof QuickActionFlags] !== undefined) {
@@ -83,8 +85,22 @@ export function quickFault(action: QuickAction, service: string, svc: ServiceCon
   }
 }
 
+/**
+ * On a kubernetes service: kill is `pod-kill` of one pod (its controller replaces it), restart a
+ * rollout restart. Pausing or limiting a pod has no core-API form: an experiment with Chaos Mesh's
+ * stress faults is the way.
+ */
+function kubernetesQuickFault(action: QuickAction, service: string, flags: QuickActionFlags): QuickFaultChoice {
+  // pod-kill is SIGKILL (grace period 0): --signal's default says the same, any other does not apply.
+  const given = Object.entries(flags).filter(([k, v]) => v !== undefined && !(k === 'signal' && /^(SIG)?KILL$/i.test(String(v)))).map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  if (given.length > 0) throw new UsageError(`${given.join(', ')} do${given.length === 1 ? 'es' : ''} not apply to ${service}, a kubernetes service`);
+  if (action === 'kill') return { fault: 'pod-kill', params: { mode: 'one' } };
+  if (action === 'restart') return { fault: 'rollout-restart', params: {} };
+  throw new UsageError(`${service} is a kubernetes service: there is no ${action} for pods through the API; write an experiment (cpu-stress, memory-stress through Chaos Mesh: docs/kubernetes.md)`);
+}
+
 export function kindLabel(kind: ServiceKind): string {
-  return kind === 'container' ? 'container' : kind === 'compose' ? 'Compose' : kind === 'swarm' ? 'Swarm' : kind === 'endpoint' ? 'watch-only' : 'process';
+  return kind === 'container' ? 'container' : kind === 'compose' ? 'Compose' : kind === 'swarm' ? 'Swarm' : kind === 'endpoint' ? 'watch-only' : kind === 'kubernetes' ? 'kubernetes' : 'process';
 }
 
 function limits(flags: QuickActionFlags): Record<string, unknown> {
