@@ -10,7 +10,7 @@ import { listActiveRuns } from '../safety/active-runs.js';
 import { sweepLeftovers, type SweepResult } from '../drivers/kubernetes/leftovers.js';
 import { clusterRefFor } from '../drivers/kubernetes/target.js';
 
-export async function sweepKubernetes(systemFile: string | undefined, stateDirs: string[], options: { allHosts?: boolean; log(m: string): void }): Promise<(SweepResult & { cluster: string }) | undefined> {
+export async function sweepKubernetes(systemFile: string | undefined, stateDirs: string[], options: { allHosts?: boolean; log(m: string): void }): Promise<SweepResult | undefined> {
   const file = systemFile ?? (existsSync(resolve('faultline.yaml')) ? 'faultline.yaml' : undefined);
   if (!file) return undefined;
   const loaded = await loadSystem(file, process.cwd());
@@ -21,7 +21,5 @@ export async function sweepKubernetes(systemFile: string | undefined, stateDirs:
     if (!existsSync(dir)) continue;
     for (const run of (await listActiveRuns(dir)).active) live.add(run.runId);
   }
-  const ref = clusterRefFor(k8s, loaded.dir);
-  const result = await sweepLeftovers(ref, k8s.namespaces, live, options);
-  return { ...result, cluster: ref.context ?? '(current context)' };
+  return sweepLeftovers(clusterRefFor(k8s, loaded.dir), k8s.namespaces, live, options);
 }

@@ -271,7 +271,7 @@ describe('faultline init --compose: bad input is exit 2 with file, line and path
     assert.match(missing.stderr, /nope\.yml: compose file not found/);
     const none = await runCli(['init'], { cwd: ws.dir });
     assert.equal(none.code, 2, none.stderr);
-    assert.match(none.stderr, /required option '--compose <file>' not specified/);
+    assert.match(none.stderr, /expected one of --compose FILE or --kubernetes -n NAMESPACE/);
     assert.deepEqual(await readdir(ws.dir), []);
   });
 });

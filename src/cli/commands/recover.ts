@@ -89,11 +89,11 @@ function printResult(result: RecoverResult & { stateDir: string }): void {
 
 function printSweep(sweep: NonNullable<Awaited<ReturnType<typeof sweepKubernetes>>>): void {
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  for (const d of sweep.deleted) out(`deleted ${d.plural} ${d.namespace}/${d.name} (run ${d.runId}, found by its labels in context ${sweep.cluster})`);
+  for (const d of sweep.deleted) out(`deleted ${d.plural} ${d.namespace}/${d.name} (run ${d.runId}, found by its labels in context ${sweep.context})`);
   for (const k of sweep.kept) out(`left    ${k.plural} ${k.namespace}/${k.name}: ${k.why}`);
   for (const f of sweep.failed) out(`FAILED  ${f.plural} ${f.namespace}/${f.name}: ${f.error}`);
   for (const n of sweep.notes) out(`note: ${n}`);
-  if (sweep.deleted.length + sweep.kept.length + sweep.failed.length === 0) out(`no faultline Chaos Mesh resources left in context ${sweep.cluster}`);
+  if (sweep.deleted.length + sweep.kept.length + sweep.failed.length === 0) out(`no faultline Chaos Mesh resources left in context ${sweep.context}`);
 }
 
 /** Crashed runs with nothing left open in the ledger: forget them, so nothing lists them again. */

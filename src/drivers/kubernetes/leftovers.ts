@@ -36,6 +36,8 @@ export interface Leftover {
 }
 
 export interface SweepResult {
+  /** The context swept. */
+  context: string;
   deleted: Leftover[];
   /** Another host's, or a live run's: left alone. */
   kept: (Leftover & { why: string })[];
@@ -46,7 +48,7 @@ export interface SweepResult {
 
 export async function sweepLeftovers(ref: ClusterRef, namespaces: string[], liveRunIds: Set<string>, options: { allHosts?: boolean; log(m: string): void }): Promise<SweepResult> {
   const cluster = await Cluster.connect(ref);
-  const result: SweepResult = { deleted: [], kept: [], failed: [], notes: [] };
+  const result: SweepResult = { context: cluster.ref.context, deleted: [], kept: [], failed: [], notes: [] };
   const crds = await cluster.crdNames().catch((err: unknown) => {
     result.notes.push(`cannot list CRDs in ${cluster.label}: ${(err as Error).message}`);
     return new Set<string>();

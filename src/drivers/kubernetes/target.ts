@@ -13,6 +13,7 @@ import { Cluster, runClusterRef, type ClusterRef, type Pod } from './cluster.js'
 export interface PodSummary {
   name: string;
   ready: boolean;
+  /** Deleted and stopping, or finished (Failed, Succeeded: an evicted pod stays listed until it is collected): not one of the service's pods any more. */
   terminating: boolean;
   containers: string[];
   node?: string;
@@ -63,7 +64,7 @@ export function summarizePod(pod: Pod): PodSummary {
   return {
     name: pod.metadata?.name ?? '?',
     ready,
-    terminating: pod.metadata?.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null,
+    terminating: (pod.metadata?.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null) || pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded',
     containers: (pod.spec?.containers ?? []).map((c) => c.name),
     ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),
   };
