@@ -36,7 +36,7 @@ function header(s: Snapshot): Line {
 }
 
 const COLUMNS = [
-  { title: 'KIND', width: 9 },
+  { title: 'KIND', width: 10 },
   { title: 'STATE', width: 14 },
   { title: 'HEALTH', width: 9 },
   { title: 'LATENCY', width: 7, right: true },

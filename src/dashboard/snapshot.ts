@@ -14,6 +14,8 @@ import { readLedgerView, type StartedProcess } from './ledger-status.js';
 import { cpuPercent, sampleProcessGroups, type ProcSample } from './proc-stats.js';
 import { readProcessService, readUp, type ProcessStatus, type UpView } from './process-status.js';
 import { RestartTracker, type InstanceObservation } from './restarts.js';
+import { clusterRefFor } from '../drivers/kubernetes/target.js';
+import { readKubernetesService } from './kubernetes-view.js';
 import type { ContainerView, HealthView, ServiceKind, ServiceView, Snapshot } from './types.js';
 
 /** A health check in flight this long (and 3× longer than the last one took) shows as `waiting`. */
@@ -32,6 +34,7 @@ export function serviceKind(svc: ServiceConfig): ServiceKind {
   if (svc.compose !== undefined) return 'compose';
   if (svc.swarm !== undefined) return 'swarm';
   if (svc.endpoint !== undefined) return 'endpoint';
+  if (svc.kubernetes !== undefined) return 'kubernetes';
   return 'process';
 }
 
@@ -123,6 +126,10 @@ export class SnapshotCollector {
     const base = { name, kind, replicas: null, containers: [], pids: [], cpuPercent: null, memoryBytes: null, memoryLimitBytes: null };
     if (kind === 'endpoint') return { ...base, state: '-', detail: svc.endpoint ?? '', instances: [], leaders: [], restarts: null };
     if (kind === 'process') return { ...base, ...fromProcess(readProcessService(name, svc, this.system.dir, up, started)) };
+    if (kind === 'kubernetes') {
+      const k = await readKubernetesService(clusterRefFor(this.system.system.kubernetes, this.system.dir), svc.kubernetes!);
+      return { ...base, ...k, instances: [], leaders: [], restarts: 'restarts' in k ? k.restarts : null };
+    }
     return { ...base, ...(await this.#docker(svc, kind, wait)) };
   }
 

@@ -1,6 +1,6 @@
 /** One dashboard snapshot as plain data: what `--json` prints and what render.ts draws. */
 
-export type ServiceKind = 'process' | 'container' | 'compose' | 'swarm' | 'endpoint';
+export type ServiceKind = 'process' | 'container' | 'compose' | 'swarm' | 'endpoint' | 'kubernetes';
 
 /**
  * What the service is doing. `not running`: nothing runs it (no container, no process, `faultline
@@ -52,7 +52,7 @@ export interface ServiceView extends ResourceView {
   name: string;
   kind: ServiceKind;
   state: ServiceState;
-  /** Replicas running / wanted, for compose and swarm services. */
+  /** Replicas running / wanted, for compose and swarm services (kubernetes: pods Ready / wanted). */
   replicas: { running: number; desired: number } | null;
   health: HealthView;
   restarts: RestartsView;

@@ -11,6 +11,14 @@ import { errorText } from './error-text.js';
 import type { KubernetesReadyQuery, ProbeOptions, ProbeResult } from './types.js';
 
 export async function kubernetesReadyProbe(query: KubernetesReadyQuery, options: ProbeOptions): Promise<ProbeResult> {
+  // Loading the client library and reading the kubeconfig (once per process) is not the
+  // cluster's latency: the timeout starts with the first request.
+  let cluster: Cluster;
+  try {
+    cluster = await connect(query, options);
+  } catch (err) {
+    return { ok: false, latencyMs: 0, error: errorText(err) };
+  }
   const started = performance.now();
   const latency = () => performance.now() - started;
   let timer: NodeJS.Timeout | undefined;
@@ -18,7 +26,7 @@ export async function kubernetesReadyProbe(query: KubernetesReadyQuery, options:
     timer = setTimeout(() => reject(new Error(`timeout after ${options.timeout}ms`)), options.timeout);
   });
   try {
-    const said = await Promise.race([readiness(query, options), timeout]);
+    const said = await Promise.race([readiness(cluster, query), timeout]);
     return { ok: said.ok, latencyMs: latency(), stdout: said.text, ...(said.ok ? {} : { error: said.text }) };
   } catch (err) {
     return { ok: false, latencyMs: latency(), error: errorText(err) };
@@ -27,10 +35,13 @@ export async function kubernetesReadyProbe(query: KubernetesReadyQuery, options:
   }
 }
 
-async function readiness(query: KubernetesReadyQuery, options: ProbeOptions): Promise<{ ok: boolean; text: string }> {
+function connect(query: KubernetesReadyQuery, options: ProbeOptions): Promise<Cluster> {
   const kubeconfig = query.kubeconfig && !isAbsolute(query.kubeconfig) ? resolve(options.cwd ?? process.cwd(), query.kubeconfig) : query.kubeconfig;
   // `--context` (FAULTLINE_KUBE_CONTEXT) wins here as it does for the driver: probes and faults see one cluster.
-  const cluster = await Cluster.connect(runClusterRef({ ...(kubeconfig ? { kubeconfig } : {}), ...(query.context ? { context: query.context } : {}) }));
+  return Cluster.connect(runClusterRef({ ...(kubeconfig ? { kubeconfig } : {}), ...(query.context ? { context: query.context } : {}) }));
+}
+
+async function readiness(cluster: Cluster, query: KubernetesReadyQuery): Promise<{ ok: boolean; text: string }> {
   const { selector, workload } = await selectorOf(cluster, query);
   const pods = (await cluster.listPods(query.namespace, selector)).map(summarizePod).filter((p) => !p.terminating);
   const ready = pods.filter((p) => p.ready);
