@@ -3,6 +3,7 @@
  * blast radius, and confirmation for targets beyond this machine. Any refusal aborts the run
  * before a probe or a fault; the report still says why.
  */
+import { k6OperatorPreflight } from '../../../load/k6-operator/preflight.js';
 import { outsideWindows } from '../../../safety/time-windows.js';
 import { assessBlastRadius } from '../blast-radius.js';
 import type { RunContext } from '../run-context.js';
@@ -25,6 +26,8 @@ export async function preflight(ctx: RunContext): Promise<boolean> {
     );
     ctx.targetedServices = new Set(radius.targets.map((t) => t.target.service));
     if (radius.refusal) ctx.abort(radius.refusal);
+    const loadProblem = await k6OperatorPreflight(ctx);
+    if (loadProblem !== undefined && !ctx.signal.aborted) ctx.abort(`load: ${loadProblem}`);
     const remote = radius.targets.filter((t) => t.target.remote).map((t) => t.target);
     if (!ctx.signal.aborted && remote.length > 0 && !(await (options.confirm?.(remote) ?? Promise.resolve(false)))) {
       ctx.abort(`not confirmed: the method targets ${remote.map((t) => t.label).join(', ')} beyond this machine`);
