@@ -2,41 +2,13 @@
 // the TestRun against the k6 operator's published CRD (test/fixtures/k6-operator, objects closed
 // so a misspelt field fails), the ConfigMap against the Kubernetes core schema.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { parse } from 'yaml';
 import { HOST_LABEL, MANAGED_BY_LABEL, RUN_ID_LABEL } from '../../src/drivers/kubernetes/leftovers.js';
 import { k6OperatorNames, scriptConfigMap, STAGES, testRunObject } from '../../src/load/k6-operator/resources.js';
-import { repoRoot } from '../helpers/cli.js';
+import { testRunCrd as crd, testRunProblems as problems, testRunSchema as schema } from '../helpers/k6-operator-schema.js';
 import { validateCoreObject } from '../helpers/kube/index.js';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** additionalProperties false on every object with properties, unless it keeps unknown fields. */
-function closeObjects(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(closeObjects);
-  if (!isObject(node)) return;
-  if (isObject(node.properties) && node.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true) node.additionalProperties = false;
-  for (const value of Object.values(node)) closeObjects(value);
-}
-
-const crd = parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'k6-operator', 'k6.io_testruns.yaml'), 'utf8')) as {
-  metadata: { name: string };
-  spec: { group: string; versions: { name: string; schema: { openAPIV3Schema: Json } }[] };
-};
-const version = crd.spec.versions.find((v) => v.name === 'v1alpha1')!;
-const schema = structuredClone(version.schema.openAPIV3Schema);
-closeObjects(schema);
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const validate: ValidateFunction = addFormats(new Ajv({ strict: false, allErrors: true })).compile(schema);
-
-function problems(obj: unknown): string[] {
-  return validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
-}
 
 const RUN_ID = '20261205T113728-a1b2c3';
 const full = { namespace: 'shop', script: './tests/load.js', parallelism: 4, arguments: '--vus 20 --duration 1m', runnerImage: 'grafana/k6:0.57.0' };
