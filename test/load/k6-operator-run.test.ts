@@ -4,7 +4,7 @@
 // faultline leaving nothing after `faultline recover`. The stand-in installs only the TestRun CRD,
 // so a small imitation of the operator's controller here moves status.stage along.
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
@@ -186,6 +186,50 @@ describe('load.k6Operator with the operator installed (stand-in API server)', ()
     } finally {
       stop();
     }
+  });
+
+  test('kill -9 of faultline with its reaper: the reaper deletes them', async () => {
+    const stop = imitateOperator(shop.server, { stepMs: 100, last: 'started' });
+    try {
+      await writeFile(join(shop.dir, 'long.yaml'), experiment('  - { wait: 60s }'));
+      const cli = startCli(['run', 'long.yaml', '--yes', '-r', 'out-reaped'], { cwd: shop.dir, env: shop.env, timeoutMs: 90_000 });
+      await waitFor(() => ours(shop.server, 'testruns').length === 1 && ours(shop.server, 'configmaps').length === 1, { what: 'the TestRun and ConfigMap', timeoutMs: 30_000 });
+      cli.child.kill('SIGKILL');
+      await cli.done;
+      await waitFor(() => ours(shop.server, 'testruns').length === 0 && ours(shop.server, 'configmaps').length === 0, { what: 'the reaper to delete the TestRun and ConfigMap', timeoutMs: 30_000 });
+    } finally {
+      stop();
+    }
+  });
+
+  test('the ledger lost too: `faultline recover` finds them by their labels', async () => {
+    const stop = imitateOperator(shop.server, { stepMs: 100, last: 'started' });
+    try {
+      await writeFile(join(shop.dir, 'long.yaml'), experiment('  - { wait: 60s }'));
+      const cli = startCli(['run', 'long.yaml', '--yes', '--no-reaper', '-r', 'out-lost'], { cwd: shop.dir, env: shop.env, timeoutMs: 90_000 });
+      await waitFor(() => ours(shop.server, 'testruns').length === 1 && ours(shop.server, 'configmaps').length === 1, { what: 'the TestRun and ConfigMap', timeoutMs: 30_000 });
+      cli.child.kill('SIGKILL');
+      await cli.done;
+      await rm(join(shop.dir, '.faultline'), { recursive: true, force: true });
+      const res = await runCli(['recover'], { cwd: shop.dir, env: shop.env });
+      assert.equal(res.code, 0, res.stdout + res.stderr);
+      assert.match(res.stdout, /deleted testruns shop\/faultline-k6-\S+ \(run \S+, found by its labels in context stand-in\)/);
+      assert.match(res.stdout, /deleted configmaps shop\/faultline-k6-\S+-script \(run \S+, found by its labels in context stand-in\)/);
+      assert.deepEqual(ours(shop.server, 'testruns'), []);
+      assert.deepEqual(ours(shop.server, 'configmaps'), []);
+    } finally {
+      stop();
+    }
+  });
+
+  test('a cluster is beyond this machine: without --yes the run asks, naming the load, and creates nothing', async () => {
+    await writeFile(join(shop.dir, 'ask.yaml'), experiment('  - { wait: 1s }'));
+    const before = shop.server.requests.length;
+    const res = await runCli(['run', 'ask.yaml', '-r', 'out-ask'], { cwd: shop.dir, env: shop.env, timeoutMs: 60_000 });
+    assert.notEqual(res.code, 0);
+    assert.match(res.stderr, /this run targets systems beyond this machine:\n {2}- load: a k6 operator TestRun of 4 runners in shop \(context stand-in \(http:\/\/127\.0\.0\.1:\d+\)\)\n.*pass --yes/s);
+    const writes = shop.server.requests.slice(before).filter((r) => r.method !== 'GET');
+    assert.deepEqual(writes, []);
   });
 });
 

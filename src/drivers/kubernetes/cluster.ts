@@ -295,6 +295,11 @@ export class Cluster {
     await this.call(`creating configmap ${namespace}/${body.metadata?.name ?? ''}`, () => this.core.createNamespacedConfigMap({ namespace, body }));
   }
 
+  async listConfigMaps(namespace: string, labelSelector: string): Promise<Record<string, unknown>[]> {
+    const list = await this.call(`listing configmaps in ${namespace}`, () => this.core.listNamespacedConfigMap({ namespace, labelSelector }));
+    return list.items as unknown as Record<string, unknown>[];
+  }
+
   async deleteConfigMap(namespace: string, name: string): Promise<'deleted' | 'gone'> {
     try {
       await this.call(`deleting configmap ${namespace}/${name}`, () => this.core.deleteNamespacedConfigMap({ name, namespace }));

@@ -17,15 +17,21 @@ export function k6OperatorClusterRef(spec: K6OperatorLoadSpec, system: Kubernete
 
 /** A sentence saying why the load cannot run on this cluster, or undefined. */
 export async function k6OperatorProblem(ref: ClusterRef, namespace: string): Promise<string | undefined> {
-  try {
+  return (await k6OperatorCheck(ref, namespace)).problem;
+}
+
+/** The problem, if any, and the cluster's label (for the confirmation a run asks before touching a cluster). */
+export async function k6OperatorCheck(ref: ClusterRef, namespace: string): Promise<{ problem?: string; clusterLabel?: string }> {
+  let clusterLabel: string | undefined;
+  const problem = await (async () => {
     const cluster = await Cluster.connect(ref);
+    clusterLabel = cluster.label;
     const crds = await cluster.crdNames();
     if (!crds.has(TESTRUN_CRD)) {
       return `the k6 operator is not installed in ${cluster.label}: it has no CustomResourceDefinition ${TESTRUN_CRD}. Install the operator (${K6_OPERATOR_INSTALL_DOCS}), or run k6 here with load.command`;
     }
     if (!(await cluster.namespaceExists(namespace))) return `namespace ${namespace} does not exist in ${cluster.label}`;
     return undefined;
-  } catch (err) {
-    return apiMessage(err);
-  }
+  })().catch((err: unknown) => apiMessage(err));
+  return { ...(problem !== undefined ? { problem } : {}), ...(clusterLabel !== undefined ? { clusterLabel } : {}) };
 }

@@ -7,7 +7,8 @@ import type { RunContext } from '../../experiment/runner/run-context.js';
 import type { K6OperatorLoadSpec } from '../spec.js';
 import { isK6OperatorSpec } from '../spec.js';
 import type { StartLoadOptions } from '../types.js';
-import { k6OperatorClusterRef, k6OperatorProblem } from './cluster-ref.js';
+import type { FaultTarget } from '../../faults/types.js';
+import { k6OperatorCheck, k6OperatorClusterRef } from './cluster-ref.js';
 
 type Ctx = Pick<RunContext, 'experiment' | 'loaded' | 'runId' | 'ledger'>;
 
@@ -16,11 +17,17 @@ function specOf(ctx: Ctx): K6OperatorLoadSpec | undefined {
   return load !== undefined && isK6OperatorSpec(load) ? { ...load, cwd: ctx.loaded.dir } : undefined;
 }
 
-/** Why the load cannot run on its cluster, or undefined (also for any other kind of load). */
-export async function k6OperatorPreflight(ctx: Ctx): Promise<string | undefined> {
+/**
+ * For a k6Operator load (undefined for any other): why it cannot run on its cluster, if so, and
+ * the target a run confirms before touching the cluster — the load creates things there too.
+ */
+export async function k6OperatorPreflight(ctx: Ctx): Promise<{ refusal?: string; target: FaultTarget } | undefined> {
   const spec = specOf(ctx);
   if (!spec) return undefined;
-  return k6OperatorProblem(k6OperatorClusterRef(spec, ctx.loaded.system.system.kubernetes, ctx.loaded.system.dir), spec.k6Operator.namespace);
+  const own = spec.k6Operator;
+  const { problem, clusterLabel } = await k6OperatorCheck(k6OperatorClusterRef(spec, ctx.loaded.system.system.kubernetes, ctx.loaded.system.dir), own.namespace);
+  const target: FaultTarget = { service: 'load', label: `load: a k6 operator TestRun of ${own.parallelism} runner${own.parallelism === 1 ? '' : 's'} in ${own.namespace}${clusterLabel ? ` (${clusterLabel})` : ''}`, remote: true };
+  return { ...(problem !== undefined ? { refusal: problem } : {}), target };
 }
 
 export function k6OperatorLoadOptions(ctx: Ctx): StartLoadOptions['cluster'] {

@@ -26,9 +26,10 @@ export async function preflight(ctx: RunContext): Promise<boolean> {
     );
     ctx.targetedServices = new Set(radius.targets.map((t) => t.target.service));
     if (radius.refusal) ctx.abort(radius.refusal);
-    const loadProblem = await k6OperatorPreflight(ctx);
-    if (loadProblem !== undefined && !ctx.signal.aborted) ctx.abort(`load: ${loadProblem}`);
-    const remote = radius.targets.filter((t) => t.target.remote).map((t) => t.target);
+    // A load that runs on a cluster: refused there before any fault, and confirmed like a fault's target.
+    const load = await k6OperatorPreflight(ctx);
+    if (load?.refusal !== undefined && !ctx.signal.aborted) ctx.abort(`load: ${load.refusal}`);
+    const remote = [...radius.targets.filter((t) => t.target.remote).map((t) => t.target), ...(load ? [load.target] : [])];
     if (!ctx.signal.aborted && remote.length > 0 && !(await (options.confirm?.(remote) ?? Promise.resolve(false)))) {
       ctx.abort(`not confirmed: the method targets ${remote.map((t) => t.label).join(', ')} beyond this machine`);
     }
