@@ -9,6 +9,7 @@ import { STARTED_SERVICE_KIND, startedServiceKind } from './process/started-serv
 import { LinuxDriver, linuxFaults } from './linux/index.js';
 import { ProxyDriver, proxyFaults } from './proxy/index.js';
 import { DockerDriver, dockerFaults } from './docker/index.js';
+import { K6_OPERATOR_LOAD_KIND, k6OperatorLoadKind } from '../load/k6-operator/ledger-kind.js';
 import { KubernetesDriver, kubernetesChaosFaults, kubernetesPodFaults } from './kubernetes/index.js';
 
 export const builtinFaults = {
@@ -43,12 +44,12 @@ export function kindForService(kinds: Record<string, FaultKind>, name: string, s
 
 /**
  * What recover, stop and the reaper can undo: every fault kind, plus the ledger's bookkeeping
- * kinds that no experiment may name (a process the run started).
+ * kinds that no experiment may name (a process the run started, a k6 operator load's TestRun).
  */
 export function revertRegistry(): Record<string, FaultKind> {
   // A name's platform variants under `driver/name`, which is how recover looks a record up first.
   const variants = Object.fromEntries(Object.entries(kubernetesFaults).map(([name, kind]) => [`kubernetes/${name}`, kind]));
-  return { ...faultRegistry(), ...variants, [STARTED_SERVICE_KIND]: startedServiceKind as unknown as FaultKind };
+  return { ...faultRegistry(), ...variants, [STARTED_SERVICE_KIND]: startedServiceKind as unknown as FaultKind, [K6_OPERATOR_LOAD_KIND]: k6OperatorLoadKind as unknown as FaultKind };
 }
 
 /**

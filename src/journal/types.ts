@@ -145,7 +145,27 @@ export interface LoadRecord {
   buckets: LoadBucket[];
   /** External tools: their exit code and the tail of their output. */
   command?: { argv: string[]; exitCode: number | null; output: string };
+  /** k6 run on a cluster by the k6 operator: what the TestRun did (no per-request figures: see `note`). */
+  k6Operator?: K6OperatorRecord;
   error?: string;
+}
+
+export interface K6OperatorRecord {
+  context?: string;
+  namespace: string;
+  testRun: string;
+  configMap: string;
+  parallelism: number;
+  arguments?: string;
+  /** The last status.stage the operator set (absent: it set none while the run watched). */
+  stage?: string;
+  /** Each stage seen, with the run time it was first seen (read every second or so). */
+  stages: { stage: string; t: number }[];
+  /** The run ended before the TestRun finished: faultline deleted it, stopping its runners mid-test. */
+  cutShort: boolean;
+  /** The TestRun and ConfigMap were deleted at the end (else `faultline recover` deletes them). */
+  deleted: boolean;
+  note: string;
 }
 
 export interface Journal {

@@ -55,10 +55,39 @@ export interface CommandLoadSpec {
   intervalMs?: number;
 }
 
-export type LoadSpec = BuiltinLoadSpec | CommandLoadSpec;
+/** k6 run on a Kubernetes cluster by the k6 operator (a TestRun), not on this machine: see k6-operator/. */
+export interface K6OperatorLoadSpec {
+  k6Operator: {
+    namespace: string;
+    /** The k6 script (or archive), relative to `cwd`. */
+    script: string;
+    /** How many runner pods share the test (spec.parallelism). */
+    parallelism: number;
+    /** k6 options, as the TestRun's spec.arguments ("--vus 20 --duration 1m"). */
+    arguments?: string;
+    /** The runners' image (default: the operator's). */
+    runnerImage?: string;
+    /** The cluster (default: the system file's kubernetes block); a relative kubeconfig is relative to `cwd`. */
+    kubeconfig?: string;
+    context?: string;
+  };
+  /** The experiment file's folder when run from an experiment. */
+  cwd?: string;
+}
+
+export type LoadSpec = BuiltinLoadSpec | CommandLoadSpec | K6OperatorLoadSpec;
 
 export function isCommandSpec(spec: LoadSpec): spec is CommandLoadSpec {
   return 'command' in spec;
+}
+
+export function isK6OperatorSpec(spec: LoadSpec): spec is K6OperatorLoadSpec {
+  return 'k6Operator' in spec;
+}
+
+/** faultline's own generator: the only form with live figures. */
+export function isBuiltinSpec(spec: LoadSpec): spec is BuiltinLoadSpec {
+  return 'url' in spec;
 }
 
 export const LOAD_DEFAULTS = {

@@ -2,15 +2,17 @@
 import type { LoadRecord } from '../journal/types.js';
 import { CommandLoad } from './command-load.js';
 import { BuiltinLoad } from './engine.js';
-import { isCommandSpec, type LoadSpec } from './spec.js';
+import { K6_OPERATOR_TOOL, K6OperatorLoad } from './k6-operator/run.js';
+import { isCommandSpec, isK6OperatorSpec, type LoadSpec } from './spec.js';
 import type { LoadRun, StartLoadOptions } from './types.js';
 
 /** Starts the load now. Never throws: a load that cannot start gives a record with `error` from stop(). */
 export function startLoad(spec: LoadSpec, options: StartLoadOptions = {}): LoadRun {
   try {
+    if (isK6OperatorSpec(spec)) return new K6OperatorLoad(spec, options);
     return isCommandSpec(spec) ? new CommandLoad(spec, options) : new BuiltinLoad(spec, options);
   } catch (err) {
-    return failedLoad(isCommandSpec(spec) ? 'command' : 'builtin', `the load could not start: ${(err as Error).message}`, options);
+    return failedLoad(isK6OperatorSpec(spec) ? K6_OPERATOR_TOOL : isCommandSpec(spec) ? 'command' : 'builtin', `the load could not start: ${(err as Error).message}`, options);
   }
 }
 

@@ -1,5 +1,7 @@
 /** The handle the runner and the CLI hold on a running load, whatever generates it. */
 import type { LoadBucket, LoadPhase, LoadRecord } from '../journal/types.js';
+import type { ClusterRef } from '../drivers/kubernetes/cluster.js';
+import type { Ledger } from '../safety/ledger.js';
 import type { WindowFigures } from './live-window.js';
 
 export type LoadPhaseName = LoadPhase['phase'];
@@ -13,6 +15,14 @@ export interface StartLoadOptions {
   onBucket?: (bucket: LoadBucket) => void;
   /** Keep this many ms of figures for `recent()` (live errorRate/p95 guardrails). Default 0. */
   keepRecentMs?: number;
+  /**
+   * A load that creates things on a cluster (the k6 operator): the run that owns them (their
+   * labels and names), the cluster when the spec names none (the system file's), and the ledger
+   * that makes them recoverable after a crash.
+   */
+  cluster?: { runId: string; ref: ClusterRef; ledger?: Pick<Ledger, 'intent' | 'reverted'> };
+  /** How often a cluster-side load reads its status. Default 1000 ms. */
+  pollMs?: number;
 }
 
 /** Live figures for a progress line. */

@@ -215,6 +215,8 @@ export class ConsoleReporter implements Reporter {
       const unanswered = describeUnanswered(j.load);
       if (unanswered) this.line(`    ${unanswered}`);
     }
+    const k6 = j.load?.k6Operator;
+    if (k6) this.line(`  Load (k6-operator): TestRun ${k6.namespace}/${k6.testRun}, ${k6.parallelism} runner${k6.parallelism === 1 ? '' : 's'}, stage ${k6.stage ?? 'none'}${k6.cutShort ? ' (cut short by the run\'s end)' : ''}; no per-request figures`);
     for (const f of j.faults.filter((x) => x.status === 'revert-failed' || x.status === 'active')) {
       this.line(this.red(`  fault still in effect: ${f.kind} → ${f.target} (${f.id}); run \`faultline recover\``));
     }

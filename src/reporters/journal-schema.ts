@@ -115,6 +115,21 @@ export const loadRecordSchema = z.object({
     }),
   ),
   command: z.object({ argv: z.array(z.string()), exitCode: z.number().nullable(), output: z.string() }).optional(),
+  k6Operator: z
+    .object({
+      context: z.string().optional(),
+      namespace: z.string(),
+      testRun: z.string(),
+      configMap: z.string(),
+      parallelism: z.number(),
+      arguments: z.string().optional(),
+      stage: z.string().optional(),
+      stages: z.array(z.object({ stage: z.string(), t: runT })),
+      cutShort: z.boolean(),
+      deleted: z.boolean(),
+      note: z.string(),
+    })
+    .optional(),
   error: z.string().optional(),
 });
 

@@ -6,7 +6,7 @@ import { FaultlineError, UsageError } from '../../errors/index.js';
 import { loadSchema } from '../../experiment/schema/load.js';
 import { startLoad } from '../../load/start-load.js';
 import { formatProgress, formatSummary, summarize } from '../../load/summary.js';
-import { isCommandSpec, type BuiltinLoadSpec } from '../../load/spec.js';
+import { isBuiltinSpec, isCommandSpec, type BuiltinLoadSpec } from '../../load/spec.js';
 import { printJson } from '../context.js';
 
 interface LoadOptions {
@@ -131,7 +131,7 @@ async function specFrom(url: string, opts: LoadOptions): Promise<BuiltinLoadSpec
     throw new UsageError(`${where}: ${message}`);
   }
   const spec = parsed.data;
-  if (isCommandSpec(spec)) throw new UsageError('faultline load runs the built-in generator; put an external tool in an experiment\'s load.command');
+  if (!isBuiltinSpec(spec)) throw new UsageError(`faultline load runs the built-in generator; put ${isCommandSpec(spec) ? "an external tool in an experiment's load.command" : "k6 on a cluster in an experiment's load.k6Operator"}`);
   if (spec.durationMs === undefined || spec.durationMs <= 0) throw new UsageError('--duration: expected a duration above 0, such as 10s');
   return spec;
 }

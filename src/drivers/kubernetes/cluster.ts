@@ -291,6 +291,25 @@ export class Cluster {
     }
   }
 
+  async createConfigMap(namespace: string, body: k8s.V1ConfigMap): Promise<void> {
+    await this.call(`creating configmap ${namespace}/${body.metadata?.name ?? ''}`, () => this.core.createNamespacedConfigMap({ namespace, body }));
+  }
+
+  async listConfigMaps(namespace: string, labelSelector: string): Promise<Record<string, unknown>[]> {
+    const list = await this.call(`listing configmaps in ${namespace}`, () => this.core.listNamespacedConfigMap({ namespace, labelSelector }));
+    return list.items as unknown as Record<string, unknown>[];
+  }
+
+  async deleteConfigMap(namespace: string, name: string): Promise<'deleted' | 'gone'> {
+    try {
+      await this.call(`deleting configmap ${namespace}/${name}`, () => this.core.deleteNamespacedConfigMap({ name, namespace }));
+      return 'deleted';
+    } catch (err) {
+      if ((err as { status?: number }).status === 404) return 'gone';
+      throw err;
+    }
+  }
+
   async listCustom(group: string, version: string, plural: string, namespace: string, labelSelector: string): Promise<Record<string, unknown>[]> {
     const list = (await this.call(`listing ${plural} in ${namespace}`, () => this.custom.listNamespacedCustomObject({ group, version, plural, namespace, labelSelector }))) as { items?: Record<string, unknown>[] };
     return list.items ?? [];

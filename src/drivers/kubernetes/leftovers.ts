@@ -1,7 +1,8 @@
 /**
- * Chaos Mesh resources faultline created and nobody deleted, found by their labels rather than by
- * the ledger (a ledger lost with a laptop, a state dir wiped): `faultline recover` deletes those of
- * runs from this host that are no longer running. Resources of another host's runs are listed, not
+ * Chaos Mesh resources, and a k6 operator load's TestRun and ConfigMap, that faultline created and
+ * nobody deleted, found by their labels rather than by the ledger (a ledger lost with a laptop, a
+ * state dir wiped): `faultline recover` deletes those of runs from this host that are no longer
+ * running. Resources of another host's runs are listed, not
  * touched — that run may be alive on its machine — unless the caller says every host.
  */
 import { hostname } from 'node:os';
@@ -46,6 +47,23 @@ export interface SweepResult {
   notes: string[];
 }
 
+/** A kind the sweep lists by label and deletes; `crd` when it exists only with its CRD installed. */
+interface Sweepable {
+  plural: string;
+  crd?: string;
+  list(namespace: string, labelSelector: string): Promise<Record<string, unknown>[]>;
+  remove(namespace: string, name: string): Promise<unknown>;
+}
+
+function customKind(cluster: Cluster, group: string, version: string, plural: string): Sweepable {
+  return {
+    plural,
+    crd: `${plural}.${group}`,
+    list: (ns, sel) => cluster.listCustom(group, version, plural, ns, sel),
+    remove: (ns, name) => cluster.deleteCustom(group, version, plural, ns, name),
+  };
+}
+
 export async function sweepLeftovers(ref: ClusterRef, namespaces: string[], liveRunIds: Set<string>, options: { allHosts?: boolean; log(m: string): void }): Promise<SweepResult> {
   const cluster = await Cluster.connect(ref);
   const result: SweepResult = { context: cluster.ref.context, deleted: [], kept: [], failed: [], notes: [] };
@@ -54,12 +72,18 @@ export async function sweepLeftovers(ref: ClusterRef, namespaces: string[], live
     return new Set<string>();
   });
   const here = hostLabel();
-  for (const plural of CHAOS_PLURALS) {
-    if (!crds.has(`${plural}.${CHAOS_MESH_GROUP}`)) continue;
+  // The chaos kinds, then what a k6 operator load creates (src/load/k6-operator): the same labels, the same rules.
+  const kinds: Sweepable[] = [
+    ...CHAOS_PLURALS.map((plural) => customKind(cluster, CHAOS_MESH_GROUP, CHAOS_MESH_VERSION, plural)),
+    customKind(cluster, 'k6.io', 'v1alpha1', 'testruns'),
+    { plural: 'configmaps', list: (ns, sel) => cluster.listConfigMaps(ns, sel), remove: (ns, name) => cluster.deleteConfigMap(ns, name) },
+  ];
+  for (const { plural, crd, list, remove } of kinds) {
+    if (crd !== undefined && !crds.has(crd)) continue;
     for (const namespace of namespaces) {
       let items: Record<string, unknown>[];
       try {
-        items = await cluster.listCustom(CHAOS_MESH_GROUP, CHAOS_MESH_VERSION, plural, namespace, `${MANAGED_BY_LABEL}=faultline`);
+        items = await list(namespace, `${MANAGED_BY_LABEL}=faultline`);
       } catch (err) {
         result.failed.push({ plural, namespace, name: '*', runId: '?', host: '?', error: (err as Error).message });
         continue;
@@ -73,7 +97,7 @@ export async function sweepLeftovers(ref: ClusterRef, namespaces: string[], live
           result.kept.push({ ...one, why: `created from host ${one.host}, whose run may still be alive (--all-hosts to delete it)` });
         } else {
           try {
-            await cluster.deleteCustom(CHAOS_MESH_GROUP, CHAOS_MESH_VERSION, plural, namespace, one.name);
+            await remove(namespace, one.name);
             result.deleted.push(one);
           } catch (err) {
             result.failed.push({ ...one, error: (err as Error).message });

@@ -4,7 +4,8 @@ import type { ValidationIssue } from '../../errors/index.js';
 import type { FaultKind } from '../../faults/types.js';
 import type { SystemView } from '../../faults/driver.js';
 import { builtinDrivers, kindForService } from '../../drivers/index.js';
-import { isCommandSpec } from '../../load/spec.js';
+import { k6OperatorIssues } from '../../load/k6-operator/check.js';
+import { isBuiltinSpec, isCommandSpec, isK6OperatorSpec } from '../../load/spec.js';
 import { loadToolProblem } from '../../load/tool-check.js';
 import type { Experiment, Step, TargetRef } from '../schema/experiment.js';
 import type { ServiceConfig } from '../schema/system.js';
@@ -81,6 +82,9 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
   const hasLoad = experiment.load !== undefined;
   const toolProblem = hasLoad && isCommandSpec(experiment.load!) ? loadToolProblem(experiment.load, dirname(doc.absPath)) : undefined;
   if (toolProblem) issues.push(issueAt(doc, ['load', 'command'], toolProblem));
+  if (hasLoad && isK6OperatorSpec(experiment.load!)) {
+    for (const i of k6OperatorIssues(experiment.load, dirname(doc.absPath), loaded.system.kubernetes, loaded.file, experiment.slos.length > 0)) issues.push(issueAt(doc, i.path, i.message));
+  }
   if (experiment.slos.length > 0 && !hasLoad) issues.push(issueAt(doc, ['slos'], 'SLOs judge the run\'s load figures: add a load block (load: …)'));
   guard.abortIf.forEach((g, i) => {
     const path = ['guardrails', 'abortIf', i];
@@ -89,7 +93,7 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
       if (!Object.hasOwn(services, s)) issues.push(issueAt(doc, [...path, 'availability', 'service'], unknownService(s, names)));
       else if (!services[s]!.health) issues.push(issueAt(doc, [...path, 'availability', 'service'], `service "${s}" has no health check, so its availability cannot be watched`));
     }
-    if (('errorRate' in g || 'p95' in g) && (!hasLoad || isCommandSpec(experiment.load!))) {
+    if (('errorRate' in g || 'p95' in g) && (!hasLoad || !isBuiltinSpec(experiment.load!))) {
       // They read the built-in generator's live figures; refuse rather than accept a guardrail that could never trip.
       const what = 'errorRate' in g ? 'errorRate' : 'p95';
       issues.push(
@@ -97,7 +101,7 @@ export function checkReferences(doc: StructuredDocument, experiment: Experiment,
           doc,
           path,
           hasLoad
-            ? `${what} guardrails read the built-in load generator's live figures, and an external load tool reports only when it ends: use load.url (the built-in generator), an availability guardrail, or an SLO`
+            ? `${what} guardrails read the built-in load generator's live figures, and ${isK6OperatorSpec(experiment.load!) ? "faultline collects none from the k6 operator's runners" : 'an external load tool reports only when it ends'}: use load.url (the built-in generator), an availability guardrail, or an SLO`
             : `${what} guardrails read the run's load figures: add a load block (load: { url: …, rate: … })`,
         ),
       );

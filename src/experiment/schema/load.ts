@@ -4,11 +4,12 @@
  * LoadSpec (src/load/spec.ts) and Slo[] (src/observe/slo.ts), durations in ms, defaults filled.
  */
 import { z } from 'zod';
-import { LOAD_DEFAULTS, type BuiltinLoadSpec, type CommandLoadSpec, type LoadRequest, type LoadSpec } from '../../load/spec.js';
+import { LOAD_DEFAULTS, type BuiltinLoadSpec, type CommandLoadSpec, type K6OperatorLoadSpec, type LoadRequest, type LoadSpec } from '../../load/spec.js';
 import { parseRate, RATE_HINT } from '../../load/rate.js';
 import type { Slo, SloMetric } from '../../observe/slo.js';
 import { parseDuration } from '../../util/duration.js';
 import { duration } from '../../util/duration-schema.js';
+import { k8sName } from './kubernetes.js';
 
 const phase = z.enum(['baseline', 'chaos', 'recovery']);
 
@@ -45,6 +46,18 @@ const request = z
   })
   .describe('One kind of request in the mix');
 
+const k6Operator = z
+  .strictObject({
+    namespace: k8sName.describe("Where the TestRun and its runners go (it must be in the system file's kubernetes.namespaces)"),
+    script: z.string().min(1).describe('The k6 script (or archive), relative to the experiment file; it goes into a ConfigMap (1 MiB at most)'),
+    parallelism: z.number().int().min(1).max(1000).describe('How many runner pods share the test'),
+    arguments: z.string().min(1).optional().describe('k6 options, e.g. "--vus 20 --duration 1m" (the TestRun\'s spec.arguments)'),
+    runnerImage: z.string().min(1).optional().describe("The runners' image (default: the operator's)"),
+    kubeconfig: z.string().min(1).optional().describe("The kubeconfig file, relative to the experiment file (default: the system file's kubernetes block)"),
+    context: z.string().min(1).optional().describe("The kubeconfig context (default: the system file's)"),
+  })
+  .describe('k6 run on the cluster by the k6 operator (a TestRun); see docs/kubernetes.md');
+
 /** Every field either form may have; the refinement says which belong together. */
 const loadFields = z.strictObject({
   // built-in generator
@@ -66,15 +79,23 @@ const loadFields = z.strictObject({
   report: z.string().min(1).optional().describe('Where the tool writes its report (default: a temporary file for {report}, else its standard output)'),
   env: z.record(z.string(), z.string()).optional(),
   grace: duration.default(LOAD_DEFAULTS.graceMs).describe('After the run, how long the tool may take to exit after SIGINT before it is killed'),
+  // on the cluster
+  k6Operator: k6Operator.optional(),
 });
 
 type LoadFields = z.output<typeof loadFields>;
 
 const BUILTIN_ONLY = ['url', 'rate', 'connections', 'duration', 'requests', 'body'] as const;
 const COMMAND_ONLY = ['format', 'report', 'env'] as const;
+/** Fields without a default: with k6Operator, any of them is a mistake (the script decides the load). */
+const NOT_WITH_K6_OPERATOR = [...BUILTIN_ONLY, ...COMMAND_ONLY, 'command', 'ok'] as const;
 
 export const loadSchema = loadFields
   .superRefine((v, ctx) => {
+    if (v.k6Operator !== undefined) {
+      for (const key of NOT_WITH_K6_OPERATOR) if (v[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" does not go with "k6Operator": the k6 script and its arguments decide the load` });
+      return;
+    }
     if (v.command !== undefined) {
       for (const key of BUILTIN_ONLY) if (v[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is for the built-in generator; with "command" the tool decides its own load` });
       return;
@@ -92,8 +113,12 @@ export const loadSchema = loadFields
       if (r.url !== undefined && new URL(r.url).origin !== origin) ctx.addIssue({ code: 'custom', path: ['requests', i, 'url'], message: `expected a URL on ${origin} (the origin of load.url); one load sends to one origin` });
     });
   })
-  .transform((v): LoadSpec => (v.command !== undefined ? commandSpec(v) : builtinSpec(v)))
-  .describe('Load during the run: the built-in generator (url, rate or connections) or an external tool (command)');
+  .transform((v): LoadSpec => (v.k6Operator !== undefined ? k6OperatorSpec(v.k6Operator) : v.command !== undefined ? commandSpec(v) : builtinSpec(v)))
+  .describe('Load during the run: the built-in generator (url, rate or connections), an external tool (command), or k6 on the cluster (k6Operator)');
+
+function k6OperatorSpec(v: z.output<typeof k6Operator>): K6OperatorLoadSpec {
+  return { k6Operator: Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as K6OperatorLoadSpec['k6Operator'] };
+}
 
 function builtinSpec(v: LoadFields): BuiltinLoadSpec {
   const url = new URL(v.url!);

@@ -3,7 +3,8 @@
  * a health check (at its own interval, else the run's), one watcher per hypothesis probe, and the
  * load generator. They record into the run's time series; analysis reads only that.
  */
-import { isCommandSpec, startLoad } from '../../../load/index.js';
+import { isCommandSpec, isK6OperatorSpec, startLoad } from '../../../load/index.js';
+import { k6OperatorLoadOptions } from '../../../load/k6-operator/preflight.js';
 import { watch } from '../../../observe/watcher.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, healthProbe } from '../../runtime/health.js';
 import { liveLoadOf, loadGuardrailWindow } from '../live-load.js';
@@ -27,9 +28,10 @@ export function startObservation(ctx: RunContext): void {
     ctx.stopObservers.push(() => w.stop());
   }
   if (experiment.load) {
-    const spec = isCommandSpec(experiment.load) ? { ...experiment.load, cwd: loaded.dir } : experiment.load;
+    const spec = isCommandSpec(experiment.load) || isK6OperatorSpec(experiment.load) ? { ...experiment.load, cwd: loaded.dir } : experiment.load;
     const keepRecentMs = loadGuardrailWindow(experiment.guardrails.abortIf);
-    ctx.load = startLoad(spec, { signal: ctx.signal, now: () => ts.now(), onBucket: (b) => ctx.reporters.emit('onLoadBucket', b), ...(keepRecentMs > 0 ? { keepRecentMs } : {}) });
+    const cluster = k6OperatorLoadOptions(ctx);
+    ctx.load = startLoad(spec, { signal: ctx.signal, now: () => ts.now(), onBucket: (b) => ctx.reporters.emit('onLoadBucket', b), ...(keepRecentMs > 0 ? { keepRecentMs } : {}), ...(cluster ? { cluster } : {}) });
     const live = liveLoadOf(ctx.load) ?? ctx.options.liveLoad;
     if (live) ctx.liveLoad = live;
   }
