@@ -24,7 +24,8 @@ export function validateCoreObject(obj: { apiVersion?: string; kind?: string; me
   const model = obj.apiVersion && obj.kind ? (modules[obj.apiVersion]?.[obj.kind] as Model | undefined) : undefined;
   if (typeof model !== 'function') throw new Error(`validateCoreObject: no kubernetes-models schema for ${what} (known apiVersions: ${Object.keys(modules).join(', ')})`);
   try {
-    new model(obj).validate();
+    // A JSON round trip: client-node's objects carry Date instances where the schema has strings.
+    new model(JSON.parse(JSON.stringify(obj))).validate();
   } catch (err) {
     const errors = (err as { errors?: { instancePath?: string; message?: string }[] }).errors;
     const lines = errors?.length ? errors.map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`) : [(err as Error).message];
