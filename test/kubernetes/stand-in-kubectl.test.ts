@@ -1,8 +1,8 @@
 /**
  * The stand-in API server driven by the real kubectl: discovery, apply, wait, rollout, scale,
  * restart, delete, watch, exec and errors behave as kubectl expects from a real cluster.
- * kubectl apply runs with --validate=false: the stand-in serves no OpenAPI documents, which
- * kubectl's client-side validation downloads first.
+ * kubectl apply validates as against a real 1.27+ server: it finds the fieldValidation parameter
+ * in /openapi/v3 and leaves validation to the server (fieldValidation=Strict).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -59,7 +59,9 @@ describe('stand-in API server with kubectl', { skip, timeout: 180_000 }, () => {
   });
 
   it('applies a Deployment whose pods become Ready; get -l returns them as JSON', async () => {
-    assert.match(await kubectlOk(k, ['apply', '--validate=false', '-f', '-'], deployment(2)), /deployment\.apps\/cart created/);
+    assert.match(await kubectlOk(k, ['apply', '-f', '-'], deployment(2)), /deployment\.apps\/cart created/);
+    assert.equal(k.requests.find((r) => r.method === 'POST' && r.path === '/apis/apps/v1/namespaces/shop/deployments')?.query.fieldValidation, 'Strict');
+    assert.match(await kubectlOk(k, ['apply', '-f', '-'], deployment(2)), /deployment\.apps\/cart unchanged/);
     await kubectlOk(k, ['wait', '--for=condition=Ready', 'pod', '-l', 'app=cart', '-n', 'shop', '--timeout=20s']);
     assert.match(await kubectlOk(k, ['rollout', 'status', 'deployment/cart', '-n', 'shop', '--timeout=20s']), /successfully rolled out/);
     const list = await pods();
@@ -148,11 +150,11 @@ describe('stand-in API server with kubectl', { skip, timeout: 180_000 }, () => {
     const missing = await kubectl(k, ['get', 'pod', 'nope', '-n', 'shop']);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /Error from server \(NotFound\): pods "nope" not found/);
-    const dup = await kubectl(k, ['create', '--validate=false', '-f', '-'], deployment(1));
+    const dup = await kubectl(k, ['create', '-f', '-'], deployment(1));
     assert.match(dup.stderr, /Error from server \(AlreadyExists\): .*deployments\.apps "cart" already exists/);
-    const badName = await kubectl(k, ['create', '--validate=false', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: Not_Valid\n');
+    const badName = await kubectl(k, ['create', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: Not_Valid\n');
     assert.match(badName.stderr, /^The Namespace "Not_Valid" is invalid: metadata\.name: Invalid value: "Not_Valid"/);
-    const conflict = await kubectl(k, ['replace', '--validate=false', '-f', '-'], JSON.stringify({ ...k.get('deployments', 'shop', 'cart'), metadata: { ...k.get('deployments', 'shop', 'cart')!.metadata, resourceVersion: '1' } }));
+    const conflict = await kubectl(k, ['replace', '-f', '-'], JSON.stringify({ ...k.get('deployments', 'shop', 'cart'), metadata: { ...k.get('deployments', 'shop', 'cart')!.metadata, resourceVersion: '1' } }));
     assert.match(conflict.stderr, /Error from server \(Conflict\): .*Operation cannot be fulfilled on deployments\.apps "cart": the object has been modified/);
     const badField = await kubectl(k, ['get', 'pods', '-n', 'shop', '--field-selector', 'spec.image=x']);
     assert.match(badField.stderr, /field label not supported: spec\.image/);

@@ -8,6 +8,7 @@ import { applyDefaults } from './defaults.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, serverVersion } from './discovery.js';
 import { badRequest, conflict, invalid, methodNotAllowed, notFound, routeNotFound, StatusError, type StatusCause } from './errors.js';
 import { filterFor, listObjects, parseQuery } from './list.js';
+import { openApiV3 } from './openapi.js';
 import { applyPatch } from './patch.js';
 import { handleEviction, handleScale, handleStatus } from './subresources.js';
 import { serveWatch, type WatchContext } from './watch.js';
@@ -102,6 +103,11 @@ export class ApiServer {
       return true;
     }
     if (p === '/api') return send(res, 200, apiVersions(this.address())), true;
+    if (p.startsWith('/openapi/v3')) {
+      const doc = openApiV3(this.cluster.store, p);
+      send(res, doc ? 200 : 404, doc ?? routeNotFound().toStatus());
+      return true;
+    }
     if (p === '/apis') return send(res, 200, apiGroupList(this.cluster.store)), true;
     let m = /^\/api\/(v1)$/.exec(p);
     if (m) return send(res, 200, apiResourceList(this.cluster.store, '', m[1]!)), true;
@@ -184,7 +190,7 @@ export class ApiServer {
       causes.push({ field: 'metadata.name', message: `Invalid value: "${obj.metadata.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character` });
     if (causes.length) throw invalid(def, obj.metadata.name || obj.metadata.generateName || '', causes);
     applyDefaults(def, obj);
-    for (const admit of this.cluster.admission) admit('CREATE', def, obj, undefined);
+    for (const admit of this.cluster.admission) admit('CREATE', def, obj, undefined, query.fieldValidation);
     if (query.dryRun === 'All') return { code: 201, body: obj };
     return { code: 201, body: this.cluster.store.create(def, obj) };
   }
@@ -202,7 +208,7 @@ export class ApiServer {
     if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(def, name);
     // With a status subresource the main resource ignores status changes.
     if (def.subresources.includes('status')) obj.status = current.status;
-    for (const admit of this.cluster.admission) admit('UPDATE', def, obj, current);
+    for (const admit of this.cluster.admission) admit('UPDATE', def, obj, current, query.fieldValidation);
     if (query.dryRun === 'All') return { code: 200, body: obj };
     return { code: 200, body: this.cluster.store.replace(def, obj) };
   }

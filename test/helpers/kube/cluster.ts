@@ -23,7 +23,8 @@ export interface StandInOptions {
   maxTerminatingMs: number;
 }
 
-export type Admission = (op: 'CREATE' | 'UPDATE', def: ResourceDef, obj: KubeObject, old: KubeObject | undefined) => void;
+/** `fieldValidation` is the request's query parameter (Strict, Warn, Ignore or absent). */
+export type Admission = (op: 'CREATE' | 'UPDATE', def: ResourceDef, obj: KubeObject, old: KubeObject | undefined, fieldValidation: string | undefined) => void;
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;

@@ -84,8 +84,8 @@ export async function startKubeApiServer(input: KubeStandInOptions = {}): Promis
   const stopControllers = startControllers(cluster, [pods, new ReplicaSetController(cluster), new DeploymentController(cluster), new StatefulSetController(cluster), new DaemonSetController(cluster)]);
   const chaos = new ChaosController(cluster, pods);
   const validator = new ChaosValidator(chaosMeshDir && `${chaosMeshDir}/schemas`);
-  cluster.admission.push((_op, def, obj) => {
-    if (def.group === 'chaos-mesh.org') validator.check(def, obj);
+  cluster.admission.push((_op, def, obj, _old, fieldValidation) => {
+    if (def.group === 'chaos-mesh.org') validator.check(def, obj, fieldValidation);
   });
 
   const seed = (plural: string, obj: KubeObject, group = ''): void => {

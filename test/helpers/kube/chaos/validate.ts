@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { invalid, type StatusCause } from '../errors.js';
+import { invalid, StatusError, type StatusCause } from '../errors.js';
 import type { KubeObject, Loose, ResourceDef } from '../types.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it is one level down.
@@ -123,13 +123,26 @@ export class ChaosValidator {
     return v;
   }
 
-  /** Throws 422 Invalid naming every problem. */
-  check(def: ResourceDef, obj: KubeObject): void {
+  /**
+   * Throws 422 Invalid naming every problem. Unknown fields with fieldValidation=Strict (what
+   * kubectl sends) are a 400 "strict decoding error", as from a real server; without it a real
+   * server drops them with a warning, but the stand-in refuses them (422) so a typo in an object
+   * faultline sends fails the test.
+   */
+  check(def: ResourceDef, obj: KubeObject, fieldValidation?: string): void {
     const validate = this.validatorFor(def.kind);
     if (!validate) return;
     const causes: StatusCause[] = [];
     // metadata is the server's to check; status may be absent on create.
-    if (!validate({ ...obj, metadata: {} })) causes.push(...causesFromAjv(validate.errors ?? [], obj));
+    if (!validate({ ...obj, metadata: {} })) {
+      const errors = validate.errors ?? [];
+      const unknown = errors.filter((e) => e.keyword === 'additionalProperties');
+      if (fieldValidation === 'Strict' && unknown.length) {
+        const fields = unknown.map((e) => `unknown field "${field(e)}"`).join(', ');
+        throw new StatusError(400, 'BadRequest', `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${fields}`);
+      }
+      causes.push(...causesFromAjv(errors, obj));
+    }
     if (def.kind !== 'Schedule' && def.kind !== 'Workflow') causes.push(...webhookCauses(def.kind, obj.spec));
     if (causes.length) throw invalid(def, obj.metadata.name, causes);
   }
