@@ -1,9 +1,11 @@
 /**
  * The ReplicaSet controller, imitated: keeps spec.replicas active pods (`<rs>-<5 random>`),
- * replacing deleted, evicted or failed ones under new names; scaling down removes not-Ready pods
+ * replacing deleted, evicted or failed ones under new names and releasing pods relabelled out
+ * of its selector; scaling down removes not-Ready pods
  * first, then the newest. Events SuccessfulCreate / SuccessfulDelete on the ReplicaSet.
  */
 import { randomSuffix, type Cluster } from '../cluster.js';
+import { selectorMatcher } from '../selectors.js';
 import type { KubeObject } from '../types.js';
 import { controlledBy, isActive, isReady, podFromTemplate, writeStatus } from './common.js';
 
@@ -14,6 +16,12 @@ export class ReplicaSetController {
     const rsDef = this.cluster.def('replicasets', 'apps');
     const podDef = this.cluster.def('pods');
     for (const rs of this.cluster.store.list(rsDef)) {
+      const selects = selectorMatcher(rs.spec?.selector);
+      // Pods relabelled out of the selector are released (their controller reference removed), as the real controller does.
+      for (const p of this.cluster.store.list(podDef, rs.metadata.namespace).filter((p) => controlledBy(p, rs) && !selects(p)))
+        this.cluster.mutate(podDef, p.metadata.namespace, p.metadata.name, (x) => {
+          x.metadata.ownerReferences = x.metadata.ownerReferences?.filter((r) => r.uid !== rs.metadata.uid);
+        });
       const owned = this.cluster.store.list(podDef, rs.metadata.namespace).filter((p) => controlledBy(p, rs));
       let active = owned.filter(isActive);
       const want = rs.spec?.replicas ?? 1;
