@@ -108,6 +108,35 @@ describe('stand-in Chaos Mesh with kubectl', { skip, timeout: 180_000 }, () => {
     await kubectlOk(k, ['delete', 'podchaos', 'pod-kill-example', '-n', 'shop']);
   });
 
+  it('container-kill restarts the named container of every selected pod; deleting a chaos object ends it at once', async () => {
+    const manifest = example('pod-kill-example.yaml', (o) => {
+      o.metadata.name = 'kill-cart-container';
+      o.spec.action = 'container-kill';
+      o.spec.mode = 'all';
+      o.spec.containerNames = ['cart'];
+    });
+    await kubectlOk(k, ['apply', '-f', '-'], stringify(manifest));
+    await kubectlOk(k, ['wait', '--for=condition=AllInjected', 'podchaos/kill-cart-container', '-n', 'shop', '--timeout=20s']);
+    const records = (await status('podchaos', 'kill-cart-container')).experiment.containerRecords!;
+    assert.deepEqual(records.map((r) => r.id).sort(), cartPods().map((p) => `shop/${p.metadata.name}/cart`).sort());
+    for (const p of cartPods()) {
+      const cs = p.status.containerStatuses[0];
+      assert.deepEqual([cs.restartCount, cs.lastState.terminated.exitCode], [1, 137], p.metadata.name);
+    }
+
+    const long = example('network-delay-example.yaml', (o) => {
+      o.metadata.name = 'long-delay';
+      o.spec.duration = '1h';
+    });
+    await kubectlOk(k, ['apply', '-f', '-'], stringify(long));
+    await kubectlOk(k, ['wait', '--for=condition=AllInjected', 'networkchaos/long-delay', '-n', 'shop', '--timeout=20s']);
+    assert.ok(k.activeChaos().some((o) => o.metadata.name === 'long-delay'));
+    await kubectlOk(k, ['delete', 'networkchaos', 'long-delay', '-n', 'shop', '--timeout=10s']);
+    assert.equal(k.get('networkchaos', 'shop', 'long-delay'), undefined);
+    assert.ok(!k.activeChaos().some((o) => o.metadata.name === 'long-delay'));
+    await kubectlOk(k, ['delete', 'podchaos', 'kill-cart-container', '-n', 'shop']);
+  });
+
   it('reports Selected False when nothing matches, and a Failed record when injection fails', async () => {
     const none = example('network-loss-example.yaml', (o) => {
       o.metadata.name = 'nothing-selected';

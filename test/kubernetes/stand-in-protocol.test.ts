@@ -151,6 +151,24 @@ describe('stand-in API server protocol and controllers', { timeout: 120_000 }, (
     assert.deepEqual({ ...w.events[0]!.object, message: '' }, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: '', reason: 'Expired', code: 410 });
   });
 
+  it('keeps a bounded history (watchHistory): older versions get 410 without any hook; close() ends open watches', async () => {
+    const small = await startKubeApiServer({ watchHistory: 3 });
+    try {
+      const first = Number((await fetch(`${small.url}/api/v1/namespaces/default/configmaps`).then((r) => r.json()) as KubeObject).metadata.resourceVersion);
+      for (let i = 0; i < 5; i++) small.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}`, namespace: 'default' } });
+      const old = await openWatch(`${small.url}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${first}`);
+      await old.ended;
+      assert.deepEqual([old.events[0]?.type, old.events[0]?.object.code], ['ERROR', 410]);
+      const recent = await openWatch(`${small.url}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${first + 3}`);
+      await waitFor(() => recent.events.length === 2, { what: 'the 2 kept events after the version' });
+      assert.deepEqual(recent.events.map((e) => [e.type, e.object.metadata.name]), [['ADDED', 'c3'], ['ADDED', 'c4']]);
+      await small.close();
+      await recent.ended;
+    } finally {
+      await small.close();
+    }
+  });
+
   it('deletes with Orphan (ReplicaSet kept) and Background (ReplicaSet and pods go) propagation', async () => {
     k.apply(workload('Deployment', 'orphan', 1));
     await readyCount('orphan', 1);
