@@ -146,6 +146,34 @@ describe('stand-in API server with kubectl', { skip, timeout: 180_000 }, () => {
     assert.match(other.stderr, /command terminated with exit code 127/);
   });
 
+  it('rolls out restarts of a StatefulSet (same names, new pods) and a DaemonSet (one per node)', async () => {
+    const workloads = ['StatefulSet', 'DaemonSet'].map((kind) => `
+apiVersion: apps/v1
+kind: ${kind}
+metadata: { name: ${kind.toLowerCase()}, namespace: shop }
+spec:
+  ${kind === 'StatefulSet' ? 'replicas: 2\n  serviceName: statefulset' : ''}
+  selector: { matchLabels: { app: ${kind.toLowerCase()} } }
+  template:
+    metadata: { labels: { app: ${kind.toLowerCase()} } }
+    spec: { containers: [{ name: main, image: local/busybox:1 }] }
+`);
+    await kubectlOk(k, ['apply', '-f', '-'], workloads.join('---\n'));
+    for (const w of ['statefulset', 'daemonset']) await kubectlOk(k, ['rollout', 'status', `${w}/${w}`, '-n', 'shop', '--timeout=30s']);
+    const uids = (app: string) => k.list('pods', 'shop').filter((p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp).map((p) => `${p.metadata.name}/${p.metadata.uid}`);
+    const before = { sts: uids('statefulset'), ds: uids('daemonset') };
+    assert.deepEqual(before.sts.map((u) => u.split('/')[0]).sort(), ['statefulset-0', 'statefulset-1']);
+    assert.deepEqual(k.list('pods', 'shop').filter((p) => p.metadata.labels?.app === 'daemonset').map((p) => p.spec.nodeName).sort(), ['node-a', 'node-b']);
+    for (const w of ['statefulset', 'daemonset']) {
+      await kubectlOk(k, ['rollout', 'restart', `${w}/${w}`, '-n', 'shop']);
+      assert.match(await kubectlOk(k, ['rollout', 'status', `${w}/${w}`, '-n', 'shop', '--timeout=60s']), w === 'statefulset' ? /partitioned roll out complete: 2 new pods have been updated/ : /daemon set "daemonset" successfully rolled out/);
+    }
+    const after = { sts: uids('statefulset'), ds: uids('daemonset') };
+    assert.deepEqual(after.sts.map((u) => u.split('/')[0]).sort(), ['statefulset-0', 'statefulset-1']);
+    for (const u of [...after.sts, ...after.ds]) assert.ok(!before.sts.includes(u) && !before.ds.includes(u), `${u} is a new pod`);
+    assert.equal(after.ds.length, 2);
+  });
+
   it('reports errors as a real server does: NotFound, AlreadyExists, Invalid, bad selectors', async () => {
     const missing = await kubectl(k, ['get', 'pod', 'nope', '-n', 'shop']);
     assert.equal(missing.code, 1);

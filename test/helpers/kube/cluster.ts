@@ -40,6 +40,8 @@ export const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z'
 export class Cluster {
   readonly admission: Admission[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Event names by (object uid, reason, message), so a repeat bumps the count instead of adding one. */
+  private readonly eventNames = new Map<string, string>();
   private closed = false;
 
   constructor(
@@ -101,7 +103,9 @@ export class Cluster {
   event(involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: string): void {
     const def = this.def('events');
     const ns = involved.metadata.namespace ?? 'default';
-    const existing = this.store.list(def, ns).find((e) => e.involvedObject?.uid === involved.metadata.uid && e.reason === reason && e.message === message);
+    const key = `${involved.metadata.uid}\n${reason}\n${message}`;
+    const seen = this.eventNames.get(key);
+    const existing = seen === undefined ? undefined : this.store.get(def, ns, seen);
     const time = now();
     if (existing) {
       existing.count = (existing.count ?? 1) + 1;
@@ -109,8 +113,10 @@ export class Cluster {
       this.store.replace(def, existing);
       return;
     }
+    const name = `${involved.metadata.name}.${Date.now().toString(16)}${randomBytes(2).toString('hex')}`;
+    this.eventNames.set(key, name);
     this.store.create(def, {
-      metadata: { name: `${involved.metadata.name}.${Date.now().toString(16)}${randomBytes(2).toString('hex')}`, namespace: ns },
+      metadata: { name, namespace: ns },
       involvedObject: { kind: involved.kind, namespace: involved.metadata.namespace, name: involved.metadata.name, uid: involved.metadata.uid, apiVersion: involved.apiVersion, resourceVersion: involved.metadata.resourceVersion },
       reason,
       message,

@@ -45,15 +45,18 @@ export class StatefulSetController {
       }
       const now = owned().filter(isActive);
       const ready = now.filter(isReady).length;
-      const updated = now.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision).length;
+      const revisionOf = (p: KubeObject): string | undefined => p.metadata.labels?.['controller-revision-hash'];
+      const updated = now.filter((p) => revisionOf(p) === revision).length;
+      // currentRevision stays the old one until every pod runs the new template (kubectl rollout status compares the two).
+      const current = owned().find((p) => revisionOf(p) !== revision) ? revisionOf(owned().find((p) => revisionOf(p) !== revision)!)! : revision;
       writeStatus(this.cluster, stsDef, sts, {
         observedGeneration: sts.metadata.generation,
         replicas: now.length,
         readyReplicas: ready,
         availableReplicas: ready,
-        currentReplicas: updated,
+        currentReplicas: now.filter((p) => revisionOf(p) === current).length,
         updatedReplicas: updated,
-        currentRevision: revision,
+        currentRevision: current,
         updateRevision: revision,
         collisionCount: 0,
       });
