@@ -64,6 +64,11 @@ describe('stand-in API server with kubectl', { skip, timeout: 180_000 }, () => {
     assert.match(await kubectlOk(k, ['apply', '-f', '-'], deployment(2)), /deployment\.apps\/cart unchanged/);
     await kubectlOk(k, ['wait', '--for=condition=Ready', 'pod', '-l', 'app=cart', '-n', 'shop', '--timeout=20s']);
     assert.match(await kubectlOk(k, ['rollout', 'status', 'deployment/cart', '-n', 'shop', '--timeout=20s']), /successfully rolled out/);
+    // Human-readable get: the server prints a Table, as a real one does.
+    const table = await kubectlOk(k, ['get', 'pods', '-n', 'shop', '-l', 'app=cart', '-o', 'wide']);
+    assert.match(table, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\n/);
+    assert.equal(table.trim().split('\n').slice(1).filter((line) => /^cart-\S+\s+1\/1\s+Running\s+0\s+\d+s\s+10\.244\.\d+\.\d+\s+node-[ab]$/.test(line)).length, 2, table);
+    assert.match(await kubectlOk(k, ['get', 'deployment', 'cart', '-n', 'shop']), /^cart\s+2\/2\s+2\s+2\s+\d+s$/m);
     const list = await pods();
     assert.equal(list.length, 2);
     for (const p of list) {

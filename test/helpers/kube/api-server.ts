@@ -11,6 +11,7 @@ import { filterFor, listObjects, parseQuery } from './list.js';
 import { openApiV3 } from './openapi.js';
 import { applyPatch } from './patch.js';
 import { handleEviction, handleScale, handleStatus } from './subresources.js';
+import { tableVersion, toTable } from './table.js';
 import { serveWatch, type WatchContext } from './watch.js';
 import type { KubeObject, LoggedRequest, Loose, ResourceDef } from './types.js';
 
@@ -79,14 +80,16 @@ export class ApiServer {
       const r = route(this.cluster, path);
       if (!r) throw routeNotFound();
       if (r.name === undefined && method === 'GET' && (query.watch === 'true' || query.watch === '1')) {
-        serveWatch(this.watches, req, res, r.def, r.ns, query);
+        const table = tableVersion(req.headers.accept);
+        const asTable = table ? (o: KubeObject): unknown => toTable(this.cluster.store, r.def, [o], table, query.includeObject) : undefined;
+        serveWatch(this.watches, req, res, r.def, r.ns, query, asTable);
         return;
       }
       if (contentType?.startsWith('application/vnd.kubernetes.protobuf'))
         // Typed kubectl commands (create namespace, …) send protobuf; the stand-in reads JSON only.
         throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the stand-in reads no protobuf)');
       if (typeof body === 'string' && body !== '') throw badRequest(`the object provided is unrecognized (request body is not JSON)`);
-      const { code, body: answer } = this.resource(r, method, query, contentType, body as Loose);
+      const { code, body: answer } = this.resource(r, method, query, contentType, body as Loose, tableVersion(req.headers.accept));
       send(res, code, answer);
     } catch (err) {
       if (err instanceof StatusError) send(res, err.code, err.toStatus());
@@ -126,11 +129,16 @@ export class ApiServer {
     return false;
   }
 
-  private resource(r: Route, method: string, query: Record<string, string>, contentType: string | undefined, body: Loose): { code: number; body: unknown } {
+  private resource(r: Route, method: string, query: Record<string, string>, contentType: string | undefined, body: Loose, table: string | undefined): { code: number; body: unknown } {
     const { def, ns, name, sub } = r;
     const store = this.cluster.store;
     if (name === undefined) {
-      if (method === 'GET') return { code: 200, body: listObjects(store, def, ns, query) };
+      if (method === 'GET') {
+        const list = listObjects(store, def, ns, query) as { metadata: { resourceVersion: string; continue?: string }; items: KubeObject[] };
+        if (!table) return { code: 200, body: list };
+        const t = toTable(store, def, list.items, table, query.includeObject, list.metadata.resourceVersion);
+        return { code: 200, body: { ...t, metadata: list.metadata } };
+      }
       if (method === 'POST') {
         if (ns === undefined && def.namespaced) throw methodNotAllowed(method, def.plural);
         return this.create(def, ns, body, query);
@@ -153,7 +161,7 @@ export class ApiServer {
       case 'GET': {
         const o = store.get(def, ns, name);
         if (!o) throw notFound(def, name);
-        return { code: 200, body: o };
+        return { code: 200, body: table ? toTable(store, def, [o], table, query.includeObject, o.metadata.resourceVersion) : o };
       }
       case 'PUT':
         return this.update(def, ns, name, body, query);

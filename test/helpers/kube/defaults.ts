@@ -78,5 +78,5 @@ export function applyDefaults(def: ResourceDef, obj: KubeObject): void {
     return;
   }
   // Custom resources with a status subresource start with none; others keep what was sent.
-  if (def.subresources.includes('status')) delete obj.status;
+  if (def.fromCrd && def.subresources.includes('status')) delete obj.status;
 }

@@ -21,14 +21,16 @@ export interface WatchContext {
   open: Set<() => void>;
 }
 
-export function serveWatch(ctx: WatchContext, req: IncomingMessage, res: ServerResponse, def: ResourceDef, ns: string | undefined, query: Record<string, string>): void {
+/** `asTable` wraps each object in a one-row Table when the client asked for Tables (kubectl get -w). */
+export function serveWatch(ctx: WatchContext, req: IncomingMessage, res: ServerResponse, def: ResourceDef, ns: string | undefined, query: Record<string, string>, asTable?: (o: KubeObject) => unknown): void {
   const filter = filterFor(def, query);
   const inScope = (o: KubeObject): boolean => ns === undefined || !def.namespaced || o.metadata.namespace === ns;
   const resource = resourceKey(def);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   const send = (type: string, object: unknown): void => {
-    if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
+    const wrapped = asTable && type !== 'ERROR' && type !== 'BOOKMARK' ? asTable(object as KubeObject) : object;
+    if (!res.writableEnded) res.write(`${JSON.stringify({ type, object: wrapped })}\n`);
   };
   const translate = (e: StoreEvent): void => {
     if (e.resource !== resource || !inScope(e.object)) return;
