@@ -14,7 +14,14 @@ export function startControllers(cluster: Cluster, controllers: Reconciler[]): (
   const pass = (): void => {
     queued = false;
     if (cluster.isClosed) return;
-    for (const c of controllers) c.reconcile();
+    for (const c of controllers) {
+      try {
+        c.reconcile();
+      } catch (err) {
+        // A real controller logs and retries on the next change; so does this one.
+        process.stderr.write(`kube stand-in: ${c.constructor.name} failed: ${(err as Error).stack ?? String(err)}\n`);
+      }
+    }
   };
   const unsubscribe = cluster.store.on((e) => {
     if (e.resource === '/events' || queued) return;
