@@ -7,8 +7,10 @@
  * (status.conditions of types Selected/AllInjected/AllRecovered/Paused; status.experiment with
  * desiredPhase Run|Stop and containerRecords {id, selectorKey, phase "Injected"|"Not Injected",
  * injectedCount, recoveredCount, events [{type Succeeded|Failed, operation Apply|Recover,
- * message, timestamp}]}; api/v1alpha1/common_types.go and pkg/ctrl/common/records in
- * chaos-mesh/chaos-mesh). When spec.duration has passed it recovers: AllRecovered True,
+ * message, timestamp}]}: field names and enums as the status schema of the CRDs in
+ * ../shared/k8s/chaos-mesh declares them; condition types, phases and event values from
+ * chaos-mesh/chaos-mesh api/v1alpha1 (ChaosStatus, ExperimentStatus, Record) and the records and
+ * condition controllers under controllers/common). When spec.duration has passed it recovers: AllRecovered True,
  * desiredPhase Stop, and the object stays, as Chaos Mesh leaves it.
  * Only PodChaos has an effect on the stand-in's pods: pod-kill deletes them (gracePeriod
  * honoured), container-kill restarts the named containers. The others change nothing but status.
