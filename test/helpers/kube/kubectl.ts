@@ -1,6 +1,13 @@
 /** Running the real kubectl against a stand-in, for tests. */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import type { KubeStandIn } from './index.js';
+
+/**
+ * kubectl keeps discovery in ~/.kube/cache per host:port for hours; a later stand-in on a reused
+ * port would be read through a stale cache, so each stand-in gets its own, beside its kubeconfig.
+ */
+const base = (standIn: Pick<KubeStandIn, 'kubeconfigPath'>): string[] => ['--kubeconfig', standIn.kubeconfigPath, '--cache-dir', join(dirname(standIn.kubeconfigPath), 'cache')];
 
 export interface KubectlResult {
   code: number;
@@ -21,7 +28,7 @@ export function kubectlMissing(): string | undefined {
 /** Run kubectl with the stand-in's kubeconfig; never rejects, the exit code is in the result. */
 export function kubectl(standIn: Pick<KubeStandIn, 'kubeconfigPath'>, args: string[], input?: string): Promise<KubectlResult> {
   return new Promise((resolve) => {
-    const child = execFile('kubectl', ['--kubeconfig', standIn.kubeconfigPath, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile('kubectl', [...base(standIn), ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -38,7 +45,7 @@ export async function kubectlOk(standIn: Pick<KubeStandIn, 'kubeconfigPath'>, ar
 
 /** A long-running kubectl (e.g. --watch): its output so far, and a stop(). */
 export function kubectlStream(standIn: Pick<KubeStandIn, 'kubeconfigPath'>, args: string[]): { child: ChildProcess; output: () => string; stop: () => void } {
-  const child = spawn('kubectl', ['--kubeconfig', standIn.kubeconfigPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('kubectl', [...base(standIn), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
