@@ -44,6 +44,7 @@ export class PodWatch {
   private stopped = false;
   private resourceVersion = '';
   private listed = false;
+  private failing = false;
   private retry: NodeJS.Timeout | undefined;
 
   constructor(
@@ -97,17 +98,25 @@ export class PodWatch {
   private onDone(err: unknown): void {
     if (this.stopped) return;
     const gone = (err as { code?: number; statusCode?: number } | null)?.code === 410 || /too old|expired|gone/i.test(String((err as Error | null)?.message ?? ''));
-    this.retry = setTimeout(() => {
-      void (async () => {
-        try {
-          if (gone || !this.resourceVersion) await this.relist();
-          if (!this.stopped) await this.watchPods();
-        } catch (e) {
-          this.options.log(`kubernetes: watching ${this.options.service}'s pods: ${(e as Error).message}; retrying`);
-          if (!this.stopped) this.onDone(e);
-        }
-      })();
-    }, err ? 500 : 0);
+    // A stream the server ended on its own (its timeout) resumes at once; after an error, a pause,
+    // so a server that keeps refusing is not asked in a tight loop.
+    this.retry = setTimeout(
+      () => {
+        void (async () => {
+          try {
+            if (gone || !this.resourceVersion) await this.relist();
+            if (!this.stopped) await this.watchPods();
+            this.failing = false;
+          } catch (e) {
+            // Once per outage, not once per retry.
+            if (!this.failing) this.options.log(`kubernetes: watching ${this.options.service}'s pods: ${(e as Error).message}; retrying`);
+            this.failing = true;
+            if (!this.stopped) this.onDone(e);
+          }
+        })();
+      },
+      err ? 500 : 50,
+    );
   }
 
   private onPodEvent(e: WatchEvent): void {
