@@ -12,7 +12,7 @@ import type { Journal } from '../../src/journal/types.js';
 import { runCli, startCli, waitFor } from '../helpers/cli.js';
 import { testRunProblems } from '../helpers/k6-operator-schema.js';
 import { validateCoreObject, type KubeObject, type KubeStandIn } from '../helpers/kube/index.js';
-import { startShop as startKubernetesShop, type Shop } from '../kubernetes/shop.js';
+import { startShop as startKubernetesShop, type Shop } from './shop.js';
 
 const SCRIPT = "import http from 'k6/http';\nexport default function () { http.get('http://web.shop/'); }\n";
 
