@@ -31,8 +31,8 @@ const CHAOS_KINDS = ['PodChaos', 'NetworkChaos', 'StressChaos', 'HTTPChaos', 'IO
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** README step 4: additionalProperties false on every object with properties and nothing that keeps unknown fields. */
-function closeObjects(node: unknown): void {
+/** README step 4: additionalProperties false on every object with properties and nothing that keeps unknown fields (so a typo fails). Also for other CRDs' schemas. */
+export function closeObjects(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(closeObjects);
   if (!isObject(node)) return;
   if (isObject(node.properties) && node.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true) node.additionalProperties = false;
@@ -40,7 +40,7 @@ function closeObjects(node: unknown): void {
 }
 
 /** README step 3: OpenAPI 3.0's boolean exclusiveMinimum as draft-07 reads it. */
-function convertExclusiveMinimum(node: unknown): void {
+export function convertExclusiveMinimum(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(convertExclusiveMinimum);
   if (!isObject(node)) return;
   if (node.exclusiveMinimum === true && typeof node.minimum === 'number') {

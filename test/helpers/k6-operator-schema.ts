@@ -8,18 +8,10 @@ import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
+import { closeObjects } from './chaos-mesh-schema.js';
 import { repoRoot } from './cli.js';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** additionalProperties false on every object with properties, unless it keeps unknown fields. */
-function closeObjects(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(closeObjects);
-  if (!isObject(node)) return;
-  if (isObject(node.properties) && node.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true) node.additionalProperties = false;
-  for (const value of Object.values(node)) closeObjects(value);
-}
 
 export const testRunCrd = parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'k6-operator', 'k6.io_testruns.yaml'), 'utf8')) as {
   metadata: { name: string };

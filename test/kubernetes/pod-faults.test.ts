@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Journal } from '../../src/journal/types.js';
-import { runCli, waitFor } from '../helpers/cli.js';
+import { runCli, startCli, waitFor } from '../helpers/cli.js';
+import { waitForOutput } from '../helpers/wait.js';
 import { validateCoreObject } from '../helpers/kube/index.js';
 import { readyPods, startShop, writeExperiment, type Shop } from './shop.js';
 
@@ -134,5 +135,22 @@ describe('kubernetes pod faults (stand-in API server)', () => {
     assert.equal(res.code, 3, res.stdout + res.stderr);
     assert.match(res.stderr, /this run targets systems beyond this machine:\n {2}- redis \(1 pod of statefulSet redis in shop, context stand-in \(http:\/\/127\.0\.0\.1:\d+\)\)/);
     assert.equal(shop.server.requests.slice(from).filter((r) => r.method === 'DELETE').length, 0);
+  });
+
+  // Last: it deletes redis for good.
+  test('a workload deleted while scaled down: the revert has nothing to restore, says so, and is not a failed revert', async () => {
+    const file = await writeExperiment(shop, 'scale-gone.yaml', 'title: scale gone\nsystem: ./faultline.yaml\nmethod:\n  - { fault: scale, target: redis, replicas: 0, duration: 30s }\nrecovery: { within: 3s, sustained: 2 }\n');
+    const cli = startCli(['run', file, '--yes', '-r', 'out-scale-gone'], { cwd: shop.dir, env: shop.env, timeoutMs: 90_000 });
+    await waitForOutput(cli.output, /inject scale → redis/, { timeoutMs: 30_000 });
+    const deleted = await fetch(`${shop.server.url}/apis/apps/v1/namespaces/shop/statefulsets/redis`, { method: 'DELETE' });
+    assert.equal(deleted.status, 200);
+    cli.child.kill('SIGINT');
+    const res = await cli.done;
+    assert.equal(res.code, 3, res.stdout + res.stderr);
+    assert.match(res.stdout + res.stderr, /statefulSet shop\/redis no longer exists: nothing to scale back/);
+    const journal = await journalOf(shop, 'out-scale-gone');
+    assert.equal(journal.faults[0]!.status, 'reverted');
+    const recover = await runCli(['recover'], { cwd: shop.dir, env: shop.env });
+    assert.match(recover.stdout, /nothing to recover/);
   });
 });

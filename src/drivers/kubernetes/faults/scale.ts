@@ -41,8 +41,14 @@ export const scaleFault: FaultKind<ScaleParams, KubernetesFaultTarget> = {
     await (await Cluster.connect(target.cluster)).scale(w.kind, target.namespace, w.name, p.replicas);
     return { details: { [w.kind]: w.name, from: w.replicas, to: p.replicas } };
   },
-  async revert(info) {
+  async revert(info, ctx) {
     const cluster = await Cluster.connect(info.cluster as ClusterRef);
-    await cluster.scale(info.kind as 'deployment' | 'statefulSet', info.namespace as string, info.name as string, info.replicas as number);
+    try {
+      await cluster.scale(info.kind as 'deployment' | 'statefulSet', info.namespace as string, info.name as string, info.replicas as number);
+    } catch (err) {
+      // Deleted while scaled down (by someone, or a rollback): there are no replicas left to restore.
+      if ((err as { status?: number }).status !== 404) throw err;
+      ctx.log(`${String(info.kind)} ${String(info.namespace)}/${String(info.name)} no longer exists: nothing to scale back`);
+    }
   },
 };

@@ -12,22 +12,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { closeObjects, convertExclusiveMinimum } from '../../chaos-mesh-schema.js';
 import { invalid, StatusError, type StatusCause } from '../errors.js';
 import type { KubeObject, Loose, ResourceDef } from '../types.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it is one level down.
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
 
-/** Close every object schema that lists properties and keeps no unknown fields. */
+/** A CRD schema as Ajv takes it, closed: the same preparation as the tests' own validator. */
 export function closeSchema(node: Loose): void {
-  if (Array.isArray(node)) return node.forEach(closeSchema);
-  if (typeof node !== 'object' || node === null) return;
-  if (node.exclusiveMinimum === true && typeof node.minimum === 'number') {
-    node.exclusiveMinimum = node.minimum;
-    delete node.minimum;
-  }
-  if (node.properties && node.additionalProperties === undefined && !node['x-kubernetes-preserve-unknown-fields']) node.additionalProperties = false;
-  for (const v of Object.values(node)) closeSchema(v);
+  convertExclusiveMinimum(node);
+  closeObjects(node);
 }
 
 const goDuration = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/;
