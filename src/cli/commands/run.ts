@@ -1,25 +1,16 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { collect, loadExperimentOrCatalog } from '../../catalog/resolve.js';
-import { newRunId, runExperiment } from '../../experiment/runner/run-experiment.js';
-import type { LoadedExperiment } from '../../experiment/loader/load-experiment.js';
-import { DEFAULT_PROBE_TIMEOUT_MS } from '../../experiment/runtime/health.js';
-import { ConsoleReporter } from '../../reporters/console-reporter.js';
-import { JournalReporter } from '../../reporters/journal-reporter.js';
-import { fileReportersFor } from '../../reporters/file-reporters.js';
 import { parseFormats, REPORT_FORMATS } from '../../reporters/formats.js';
 import { redact } from '../../reporters/redact.js';
-import { notificationFor, postNotification } from '../../reporters/notify.js';
-import { recordRun, type RunIdentity } from '../../history/index.js';
-import type { Journal } from '../../journal/types.js';
+import { executeRun } from '../../routine/execute-run.js';
 import { confirmRemote } from '../confirm.js';
-import { guardedRun } from '../guarded-run.js';
 import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
 import { printPlan } from '../plan.js';
 import { warnAboutLedger } from '../ledger-warnings.js';
 import { resolveStateDir } from '../../safety/state-dir.js';
 import { UsageError } from '../../errors/index.js';
-import { addDashboardOptions, htmlReportOf, startDashboard, type DashboardFlags } from '../dashboard-options.js';
+import { addDashboardOptions, startDashboard, type DashboardFlags } from '../dashboard-options.js';
 import { addMetricsOptions, startMetrics, type MetricsFlags } from '../metrics-options.js';
 import { addKubeContextOption, applyKubeContext } from '../kube-options.js';
 
@@ -82,88 +73,24 @@ Examples:
       const notifyUrl = opts.notify === undefined ? undefined : checkUrl(opts.notify);
       const stateDir = await stateDirFrom(opts);
       const observers = await startMetrics(opts); // --metrics-listen, --metrics-push, --grafana-url
-      const runId = newRunId();
-      const reportDir = resolve(opts.reportDir ?? resolve(stateDir, 'reports', runId));
-      const journalReporter = new JournalReporter(reportDir);
-      const fileReporters = fileReportersFor(formats.filter((f) => f !== 'json'), reportDir);
-      // The final line waits for the regression gate, so it states the real verdict and exit code.
-      const consoleReporter = new ConsoleReporter(opts.json ? process.stderr : process.stdout, { deferVerdict: true, reorderMs: reorderHold(loaded) });
       const dashboard = await startDashboard(opts, loaded.experiment.title);
-      const journal = await guardedRun(stateDir, runId, { reaper: opts.reaper, maxDurationMs: loaded.experiment.maxDuration }, (signal) =>
-        runExperiment(loaded, {
-          kinds,
-          stateDir,
-          runId,
-          reporters: [consoleReporter, journalReporter, ...fileReporters, ...observers.reporters, ...dashboard.reporters(htmlReportOf(fileReporters))],
-          signal,
-          confirm: confirmRemote(opts.yes),
-          ...(opts.seed !== undefined ? { seed: Number(opts.seed) } : {}),
-        }),
-      );
-      await observers.close();
-      const say = (text: string) => (opts.json ? process.stderr : process.stdout).write(`${text}\n`);
-      say(`  journal: ${journalReporter.path ?? '(not written)'}`);
-      const written = fileReporters.map((r) => r.path).filter((p): p is string => p !== undefined);
-      if (written.length) say(`  reports: ${written.join(', ')}`);
-      const { exitCode, regressedAgainst } = await afterRun(journal, {
+      const { journal, exitCode } = await executeRun(loaded, {
         stateDir,
-        reportDir,
+        ...(opts.reportDir !== undefined ? { reportDir: opts.reportDir } : {}),
+        formats,
         failOnRegression: opts.failOnRegression === true,
-        notifyUrl,
-        say,
-        ...(loaded.catalogParameters ? { identity: { parameters: loaded.catalogParameters } } : {}),
+        ...(notifyUrl !== undefined ? { notifyUrl } : {}),
+        ...(opts.seed !== undefined ? { seed: Number(opts.seed) } : {}),
+        ...(opts.reaper === false ? { reaper: false } : {}),
+        confirm: confirmRemote(opts.yes),
+        out: opts.json ? process.stderr : process.stdout,
+        reporters: (htmlReport) => [...observers.reporters, ...dashboard.reporters(htmlReport)],
+        afterRunner: () => observers.close(),
       });
-      consoleReporter.printVerdict(journal, { exitCode, ...(regressedAgainst !== undefined ? { regressedAgainst } : {}) });
       if (opts.json) printJson(redact(journal));
       await dashboard.close();
       setExit(exitCode);
     });
-}
-
-/**
- * History, regression gate and notification. A regression turns a passing run into exit 1 with
- * --fail-on-regression; worse exit codes (aborted 3, revert failed 4) stay as they are. The history
- * records the gate's outcome with the run.
- */
-async function afterRun(
-  journal: Journal,
-  o: { stateDir: string; reportDir: string; failOnRegression: boolean; notifyUrl: string | undefined; say: (text: string) => void; identity?: RunIdentity },
-): Promise<{ exitCode: number; regressedAgainst?: string }> {
-  let exitCode: number = journal.exitCode;
-  let regressions: string[] = [];
-  let previous: string | undefined;
-  try {
-    const recorded = await recordRun(o.stateDir, journal, { reportDir: o.reportDir, failOnRegression: o.failOnRegression, ...(o.identity ? { identity: o.identity } : {}) });
-    regressions = recorded.regressions.map((r) => r.message);
-    previous = recorded.previous?.runId;
-    exitCode = recorded.exitCode;
-    if (recorded.previous && regressions.length === 0 && o.failOnRegression) o.say(`  no regression against the previous run (${recorded.previous.runId})`);
-    if (!recorded.previous && o.failOnRegression) o.say('  no previous run of this experiment to compare with');
-  } catch (err) {
-    process.stderr.write(`faultline: warning: could not update the run history: ${(err as Error).message}\n`);
-  }
-  for (const r of regressions) o.say(`  ${o.failOnRegression ? 'REGRESSION' : 'regression'}: ${r}`);
-  const gateFailed = exitCode !== journal.exitCode;
-  if (gateFailed) process.stderr.write(`faultline: failing the run (--fail-on-regression): ${regressions.join('; ')}\n`);
-  if (o.notifyUrl && exitCode !== 0) {
-    const error = await postNotification(o.notifyUrl, notificationFor(journal, { regressions: o.failOnRegression ? regressions : [], reportDir: o.reportDir }));
-    if (error) process.stderr.write(`faultline: warning: notification not sent: ${error}\n`);
-    else o.say(`  notified ${new URL(o.notifyUrl).host}`);
-  }
-  return { exitCode, ...(gateFailed && previous !== undefined ? { regressedAgainst: previous } : {}) };
-}
-
-/**
- * How long the console holds a progress line to print lines in time order: a probe's sample is
- * stamped at its start and arrives at most its timeout later, so the slowest probe's timeout
- * (plus a margin for scheduling), between 1 s and 5 s.
- */
-function reorderHold(loaded: LoadedExperiment): number {
-  const timeouts = [
-    ...Object.values(loaded.system.system.services).map((s) => s.health?.timeout),
-    ...loaded.experiment.hypothesis.probes.map((p) => p.timeout),
-  ].map((t) => t ?? DEFAULT_PROBE_TIMEOUT_MS);
-  return Math.min(5000, Math.max(1000, Math.max(0, ...timeouts) + 250));
 }
 
 /** The default report dir as it resolves in this shell (cwd and $FAULTLINE_STATE_DIR), for --help. */
