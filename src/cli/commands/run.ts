@@ -4,12 +4,12 @@ import { collect, loadExperimentOrCatalog } from '../../catalog/resolve.js';
 import { parseFormats, REPORT_FORMATS } from '../../reporters/formats.js';
 import { redact } from '../../reporters/redact.js';
 import { executeRun } from '../../routine/execute-run.js';
+import { checkNotifyUrl } from '../notify-url.js';
 import { confirmRemote } from '../confirm.js';
 import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
 import { printPlan } from '../plan.js';
 import { warnAboutLedger } from '../ledger-warnings.js';
 import { resolveStateDir } from '../../safety/state-dir.js';
-import { UsageError } from '../../errors/index.js';
 import { addDashboardOptions, startDashboard, type DashboardFlags } from '../dashboard-options.js';
 import { addMetricsOptions, startMetrics, type MetricsFlags } from '../metrics-options.js';
 import { addKubeContextOption, applyKubeContext } from '../kube-options.js';
@@ -70,7 +70,7 @@ Examples:
         return;
       }
       const formats = parseFormats(opts.format);
-      const notifyUrl = opts.notify === undefined ? undefined : checkUrl(opts.notify);
+      const notifyUrl = opts.notify === undefined ? undefined : checkNotifyUrl(opts.notify);
       const stateDir = await stateDirFrom(opts);
       const observers = await startMetrics(opts); // --metrics-listen, --metrics-push, --grafana-url
       const dashboard = await startDashboard(opts, loaded.experiment.title);
@@ -100,14 +100,4 @@ function defaultReportDirHere(): string {
   } catch {
     return './.faultline/reports/<run id>';
   }
-}
-
-function checkUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return url;
-  } catch {
-    /* reported below */
-  }
-  throw new UsageError(`--notify: expected an http(s) URL, got "${url}"`);
 }

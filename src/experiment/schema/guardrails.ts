@@ -27,7 +27,7 @@ const timeRule = z.strictObject({
   to: hhmm.optional(),
 });
 
-const timezone = z.string().refine(
+export const timezone = z.string().refine(
   (tz) => {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -69,6 +69,9 @@ export const prometheusGuardrail = z
   .refine((g) => g.min === undefined || g.max === undefined || g.min <= g.max, { message: 'expected min <= max' })
   .refine((g) => g.interval >= 100, { path: ['interval'], message: 'expected an interval of at least 100ms' });
 
+/** Allowed and denied time windows (src/safety/time-windows.ts); the scheduler's jobs take the same. */
+export const timeWindows = z.strictObject({ allow: z.array(timeRule).optional(), deny: z.array(timeRule).optional(), timezone: timezone.optional() });
+
 export const guardrailsSchema = z
   .strictObject({
     abortIf: z.array(guardrail).default([]).describe('Abort (and revert everything) as soon as one of these holds while faults are active'),
@@ -78,10 +81,7 @@ export const guardrailsSchema = z
     exclude: z.array(z.string()).default([]).describe('Services no fault may target'),
     allowCritical: z.boolean().default(false).describe('Allow faults on services marked critical'),
     criticalFailures: z.number().int().min(1).default(2).describe('Consecutive failed probes of an untargeted critical service that abort the run'),
-    windows: z
-      .strictObject({ allow: z.array(timeRule).optional(), deny: z.array(timeRule).optional(), timezone: timezone.optional() })
-      .optional()
-      .describe('When the experiment may run: checked before the start and before each step'),
+    windows: timeWindows.optional().describe('When the experiment may run: checked before the start and before each step'),
   })
   .describe('Guardrails');
 
