@@ -12,7 +12,8 @@ import type { RollbackAction, Step } from '../experiment/schema/experiment.js';
 import type { ReportFormatName } from '../reporters/formats.js';
 import { REPORT_FORMATS } from '../reporters/formats.js';
 import type { TimeWindows } from '../safety/time-windows.js';
-import type { JobSpec, Notify, ScheduleFile } from './schema.js';
+import type { Webhook as Notify } from '../routine/webhook.js';
+import type { JobSpec, ScheduleFile } from './schema.js';
 
 /** Flags of `faultline schedule` that apply to every job (they win over the file). */
 export interface ScheduleFlags {
@@ -93,19 +94,4 @@ export function servicesTouched(loaded: readonly LoadedExperiment[]): Set<string
     });
   }
   return out;
-}
-
-/** The webhook URL of a notify setting, or why there is none. */
-export function notifyUrl(notify: Notify | undefined): { url?: string; problem?: string } {
-  if (notify === undefined) return {};
-  if (typeof notify === 'string') return { url: notify };
-  const value = process.env[notify.env];
-  if (!value) return { problem: `notify: $${notify.env} is not set, so no notification can be sent` };
-  try {
-    const u = new URL(value);
-    if (u.protocol === 'http:' || u.protocol === 'https:') return { url: value };
-  } catch {
-    /* below */
-  }
-  return { problem: `notify: $${notify.env} is not an http(s) URL` };
 }

@@ -29,7 +29,8 @@ import { openFaults } from '../safety/open-faults.js';
 import { outsideWindows } from '../safety/time-windows.js';
 import { formatDuration } from '../util/duration.js';
 import { sleep } from '../util/sleep.js';
-import { loadJob, notifyUrl, servicesTouched, type Job } from './job.js';
+import { webhookUrl } from '../routine/webhook.js';
+import { loadJob, servicesTouched, type Job } from './job.js';
 import { LinePrefixer, Tee } from './line-prefixer.js';
 import { ScheduleStore, scheduleDir, worstExitCode, type ScheduleSnapshot, type TickRecord } from './state.js';
 
@@ -229,8 +230,8 @@ export class Scheduler {
 
   async #execute(job: Job, loaded: LoadedExperiment[], active: Active, base: Omit<TickRecord, 'outcome'>): Promise<TickRecord> {
     const runs: NonNullable<TickRecord['runs']> = [];
-    const notify = notifyUrl(job.notify);
-    if (notify.problem) this.#say(job.name, `warning: ${notify.problem}`);
+    const notify = webhookUrl(job.notify);
+    if (notify.problem) this.#say(job.name, `warning: notify: ${notify.problem}, so no notification can be sent`);
     for (const l of loaded) {
         if (this.stopped) break;
         const runId = newRunId();

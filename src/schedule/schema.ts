@@ -9,12 +9,7 @@ import { z } from 'zod';
 import { duration } from '../util/duration-schema.js';
 import { timeWindows, timezone } from '../experiment/schema/guardrails.js';
 import { REPORT_FORMATS } from '../reporters/formats.js';
-
-/** A webhook URL, or the environment variable holding it (so the secret stays out of the file). */
-const notify = z.union([
-  z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
-  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable, e.g. CHAOS_WEBHOOK') }),
-]);
+import { webhookSchema } from '../routine/webhook.js';
 
 const cron = z.string().superRefine((expr, ctx) => {
   try {
@@ -29,7 +24,7 @@ const jobOptions = {
   timezone: timezone.optional().describe('Time zone of the cron expression (IANA, e.g. Europe/Berlin; default: this machine\'s)'),
   jitter: duration.optional().describe('Start each run a random delay up to this long after its tick (spreads load on shared systems)'),
   windows: timeWindows.optional().describe('When the job may run: a tick outside them is skipped and recorded'),
-  notify: notify.optional().describe('POST a summary here when a run does not pass (a URL, or { env: NAME })'),
+  notify: webhookSchema.optional().describe('POST a summary here when a run does not pass (a URL, or { env: NAME })'),
   failOnRegression: z.boolean().optional().describe('Count a run worse than the previous one of the same experiment as failed'),
   catchUp: z.boolean().optional().describe('After a restart, run once at once if a tick was missed while the scheduler was down'),
   formats: z.array(z.enum(REPORT_FORMATS)).optional().describe('Reports to write besides journal.json (default: all)'),
@@ -70,4 +65,3 @@ export const scheduleSchema = z
 
 export type ScheduleFile = z.output<typeof scheduleSchema>;
 export type JobSpec = ScheduleFile['jobs'][number];
-export type Notify = z.output<typeof notify>;
