@@ -89,7 +89,7 @@ for ((i = 0; i < \${#experiments[@]}; i++)); do
 done
 
 printf '\\nfaultline: %s experiment file(s); exit %s (%s)\\n' "\${#experiments[@]}" "$worst" "$(meaning "$worst")"
-printf '| experiment | exit code | |\\n|---|---|---|\\n' | summary
+printf '## faultline: exit %s (%s)\\n\\n| experiment | exit code | meaning |\\n|---|---|---|\\n' "$worst" "$(meaning "$worst")" | summary
 for result in "\${results[@]}"; do
   code="\${result%% *}"
   file="\${result#* }"

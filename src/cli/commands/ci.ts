@@ -33,7 +33,7 @@ export function registerCi(program: Command, setExit: (code: number) => void): v
     .option('--compose <file>', 'start the system with  docker compose -f FILE up -d --wait  before the experiments, and  down -v  after them, always')
     .option('--start <command>', 'start the system with your command instead (it must return once the system is up)')
     .option('--stop <command>', 'with --start: the command that stops it, run at the end even when experiments failed')
-    .option('--cron <expr>', 'when the schedule runs: five cron fields, UTC on GitHub (default: Mondays 06:00); GitLab: for the schedule you create in its UI', CI_DEFAULTS.cron)
+    .option('--cron <expr>', 'when the schedule runs: five cron fields (minute hour day month weekday; default Mondays 06:00), UTC on GitHub; on GitLab, for the schedule you create in its UI', CI_DEFAULTS.cron)
     .option('--notify-secret <name>', 'the secret (GitHub) or CI/CD variable (GitLab) holding the webhook URL for --notify; when it is unset nothing is notified', CI_DEFAULTS.notifySecret)
     .option('--node <major>', 'Node.js major version of the job', CI_DEFAULTS.node)
     .option('--faultline <spec>', `the faultline to install: a version or range (faultline@SPEC), or a full npm spec such as a git URL (default: ${faultlineVersion()}, this one)`)
