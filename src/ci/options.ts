@@ -16,7 +16,7 @@ export type SystemStart =
 export interface CiOptions {
   /** Space-separated glob patterns of experiment files, expanded by bash (globstar on). */
   experiments: string;
-  /** The system file passed to every run as --system. */
+  /** The system file passed to every run as --system; empty: none is passed. */
   system: string;
   start: SystemStart;
   /** Five-field cron, UTC on GitHub; on GitLab it goes into the schedule made in the UI. */
@@ -70,7 +70,8 @@ export function resolveCiOptions(flags: CiFlags): CiOptions {
   if (!GLOB_CHARS.test(experiments)) {
     throw new UsageError(`--experiments ${JSON.stringify(flags.experiments)}: expected space-separated glob patterns of letters, digits and _ . , / @ + = : ~ * ? [ ] { } ! -, e.g. "chaos/*.yaml"`);
   }
-  const system = path('--system', flags.system ?? CI_DEFAULTS.system);
+  // --system '': no --system at all, each experiment uses the system file it names itself.
+  const system = flags.system === '' ? '' : path('--system', flags.system ?? CI_DEFAULTS.system);
   return {
     experiments,
     system,

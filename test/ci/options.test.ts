@@ -29,6 +29,10 @@ test('--cron: five fields, in range, without Quartz extras', () => {
   refused({ cron: '0 6 * * 1#2' }, /field 5 \(1#2\)/);
 });
 
+test('--system "": no system file is passed, each experiment names its own', () => {
+  assert.equal(resolveCiOptions({ system: '' }).system, '');
+});
+
 test('--compose, --start and --stop', () => {
   assert.deepEqual(resolveCiOptions({ compose: 'deploy/compose.yaml' }).start, { kind: 'compose', file: 'deploy/compose.yaml' });
   assert.deepEqual(resolveCiOptions({ start: ' npm start & ', stop: 'pkill x' }).start, { kind: 'command', command: 'npm start &', stop: 'pkill x' });

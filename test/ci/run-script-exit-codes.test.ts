@@ -87,6 +87,8 @@ test('each run gets --yes --fail-on-regression, its report dir and --system; --n
   const loud = await run({ 'chaos/a.yaml': 0 }, { FAULTLINE_NOTIFY_URL: 'https://hooks.example.test/x y' });
   assert.deepEqual(loud.calls, ['run chaos/a.yaml --yes --fail-on-regression --report-dir reports/a --system faultline.yaml --notify https://hooks.example.test/x y']);
   assert.doesNotMatch(loud.stdout + loud.stderr, /hooks\.example/, 'the webhook URL is never printed');
+  const own = await run({ 'chaos/a.yaml': 0 }, {}, { system: '' });
+  assert.deepEqual(own.calls, ['run chaos/a.yaml --yes --fail-on-regression --report-dir reports/a'], 'with --system "" the experiment names its own');
 });
 
 test('several patterns, ** and files of the same name in different folders: each gets its own report dir', async () => {

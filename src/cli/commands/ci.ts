@@ -29,7 +29,7 @@ export function registerCi(program: Command, setExit: (code: number) => void): v
     .option('--force', 'overwrite the output file if it exists')
     .option('--stdout', 'print the file instead of writing it')
     .option('--experiments <glob>', 'the experiment files to run, as bash glob patterns separated by spaces (** works)', CI_DEFAULTS.experiments)
-    .option('--system <file>', 'the system file every run gets as --system', CI_DEFAULTS.system)
+    .option('--system <file>', 'the system file every run gets as --system ("": none, each experiment uses the system file it names)', CI_DEFAULTS.system)
     .option('--compose <file>', 'start the system with  docker compose -f FILE up -d --wait  before the experiments, and  down -v  after them, always')
     .option('--start <command>', 'start the system with your command instead (it must return once the system is up)')
     .option('--stop <command>', 'with --start: the command that stops it, run at the end even when experiments failed')
@@ -79,7 +79,7 @@ See docs/ci.md.`,
 
 /** Files the job will need that are not here: a hint, not an error (the file may be generated elsewhere). */
 function missingFiles(o: CiOptions): string[] {
-  const files: [string, string][] = [[o.system, '--system']];
+  const files: [string, string][] = o.system === '' ? [] : [[o.system, '--system']];
   if (o.start.kind === 'compose') files.push([o.start.file, '--compose']);
   return files.filter(([file]) => !existsSync(file)).map(([file, flag]) => `${file} (${flag}) does not exist here; the job expects it in the repository`);
 }
