@@ -120,10 +120,10 @@ ${stopStep(o)}
 }
 
 function artifactFallback(): string {
-  return `workflow="\${GITHUB_WORKFLOW_REF%@*}"
+  return `workflow="\${GITHUB_WORKFLOW_REF%%@refs/*}"
 mapfile -t runs < <(gh run list --workflow "\${workflow##*/}" --status completed --limit 10 --json databaseId --jq '.[].databaseId')
 for run in "\${runs[@]}"; do
-  if gh run download "$run" --name ${HISTORY_ARTIFACT} --dir ${HISTORY_DIR}; then
+  if [ -n "$run" ] && gh run download "$run" --name ${HISTORY_ARTIFACT} --dir ${HISTORY_DIR}; then
     echo "history restored from run $run"
     exit 0
   fi

@@ -63,15 +63,21 @@ function dindService(): string {
   return `  # --compose: the containers run in a Docker-in-Docker service (the runner must allow privileged
   # containers). Their published ports are on the host "docker", not on 127.0.0.1: the health
   # checks and probes of the system file must use it (http://docker:8080/health).
+  # --tls=false: recent engines refuse a TCP socket without TLS unless told so explicitly.
   services:
-    - ${DIND_IMAGE}
+    - name: ${DIND_IMAGE}
+      alias: docker
+      command: ["--tls=false"]
 `;
 }
 
 function dindVariables(): string {
-  return `    # The Docker client talks to the dind service over TCP, without TLS (GitLab's simplest setup).
+  return `    # The Docker client talks to the dind service over TCP without TLS (GitLab's simplest setup);
+    # the empty values override a runner whose environment turns TLS on.
     DOCKER_HOST: tcp://docker:2375
     DOCKER_TLS_CERTDIR: ""
+    DOCKER_TLS_VERIFY: ""
+    DOCKER_CERT_PATH: ""
 `;
 }
 

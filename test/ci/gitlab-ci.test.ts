@@ -11,7 +11,7 @@ interface GitlabJob {
   image: string;
   rules: { if: string }[];
   resource_group: string;
-  services?: string[];
+  services?: { name: string; alias: string; command: string[] }[];
   variables: Record<string, string>;
   cache: { key: string; paths: string[]; when: string };
   before_script: string[];
@@ -59,9 +59,9 @@ test('--notify-secret: the variable of another name is handed to the script unde
 
 test('--compose: docker:dind with DOCKER_HOST, a Docker client, up --wait before, logs and down -v in after_script', () => {
   const { job: j, text } = job({ compose: 'compose.yaml' });
-  assert.deepEqual(j.services, ['docker:27-dind']);
+  assert.deepEqual(j.services, [{ name: 'docker:27-dind', alias: 'docker', command: ['--tls=false'] }]);
   assert.equal(j.variables.DOCKER_HOST, 'tcp://docker:2375');
-  assert.equal(j.variables.DOCKER_TLS_CERTDIR, '');
+  for (const name of ['DOCKER_TLS_CERTDIR', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH']) assert.equal(j.variables[name], '', name);
   assert.match(j.before_script[1]!, /apt-get install -y -qq docker-ce-cli docker-compose-plugin/);
   assert.equal(j.before_script[2], 'docker compose -f "compose.yaml" up -d --wait');
   assert.equal(j.after_script?.length, 1);
