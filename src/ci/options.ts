@@ -57,7 +57,8 @@ export const HISTORY_DIR = `${STATE_DIR}/history`;
 export const REPORTS_DIR = 'reports';
 
 const PATH_CHARS = /^[A-Za-z0-9_.,/@+=:~-]+$/;
-const GLOB_CHARS = /^[A-Za-z0-9_.,/@+=:~*?[\]{}! -]+$/;
+// No braces: bash does not brace-expand the words of a variable, so {a,b} would match nothing.
+const GLOB_CHARS = /^[A-Za-z0-9_.,/@+=:~*?[\]! -]+$/;
 const SPEC_CHARS = /^[A-Za-z0-9_.,/@+=:~^<>*|# -]+$/;
 
 export function faultlineVersion(): string {
@@ -66,9 +67,9 @@ export function faultlineVersion(): string {
 }
 
 export function resolveCiOptions(flags: CiFlags): CiOptions {
-  const experiments = (flags.experiments ?? CI_DEFAULTS.experiments).trim();
+  const experiments = (flags.experiments ?? CI_DEFAULTS.experiments).trim().split(/\s+/).join(' ');
   if (!GLOB_CHARS.test(experiments)) {
-    throw new UsageError(`--experiments ${JSON.stringify(flags.experiments)}: expected space-separated glob patterns of letters, digits and _ . , / @ + = : ~ * ? [ ] { } ! -, e.g. "chaos/*.yaml"`);
+    throw new UsageError(`--experiments ${JSON.stringify(flags.experiments)}: expected space-separated glob patterns of letters, digits and _ . , / @ + = : ~ * ? [ ] ! - (no braces: give each pattern), e.g. "chaos/*.yaml smoke/*.yml"`);
   }
   // --system '': no --system at all, each experiment uses the system file it names itself.
   const system = flags.system === '' ? '' : path('--system', flags.system ?? CI_DEFAULTS.system);

@@ -49,6 +49,8 @@ test('names, versions and paths that would not survive YAML or the shell are ref
   refused({ node: 'lts' }, /--node "lts"/);
   refused({ system: 'a"b.yaml' }, /--system "a\\"b\.yaml": expected a file path/);
   refused({ experiments: 'chaos/$(rm -rf ~)/*.yaml' }, /--experiments .*expected space-separated glob patterns/);
+  refused({ experiments: 'chaos/*.{yaml,yml}' }, /no braces: give each pattern/);
+  assert.equal(resolveCiOptions({ experiments: ' chaos/[!_]*.yaml  smoke/**/*.yml ' }).experiments, 'chaos/[!_]*.yaml smoke/**/*.yml');
   refused({ faultline: '1.0; rm -rf /' }, /--faultline "1\.0; rm -rf \/": expected a version spec/);
 });
 
