@@ -24,6 +24,7 @@ import { registerDashboard } from './commands/dashboard.js';
 import { registerGrafana } from './commands/grafana.js';
 import { registerExport } from './commands/export.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerCi } from './commands/ci.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -48,6 +49,7 @@ Start here:
   faultline up                             supervise the system's processes for quick commands
   faultline kill api                       kill a service and time its recovery
   faultline recover                        revert faults left open by a crash
+  faultline ci init --github               run the experiments weekly in GitHub Actions (or --gitlab)
 
 Docs: docs/ in the package (experiment format, faults, drivers, safety, CLI, errors).`,
     );
@@ -74,6 +76,7 @@ Docs: docs/ in the package (experiment format, faults, drivers, safety, CLI, err
   registerGrafana(program, setExit);
   registerExport(program, setExit);
   registerSchedule(program, setExit);
+  registerCi(program, setExit);
   return program;
 }
 
