@@ -25,6 +25,7 @@ import { registerGrafana } from './commands/grafana.js';
 import { registerExport } from './commands/export.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerCi } from './commands/ci.js';
+import { registerGameday } from './commands/gameday.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -49,6 +50,8 @@ Start here:
   faultline up                             supervise the system's processes for quick commands
   faultline kill api                       kill a service and time its recovery
   faultline recover                        revert faults left open by a crash
+  faultline schedule chaos/schedule.yaml   run experiments on a cron schedule (status: schedule status FILE)
+  faultline gameday plan.yaml              a facilitated game day with one combined report
   faultline ci init --github               run the experiments weekly in GitHub Actions (or --gitlab)
 
 Docs: docs/ in the package (experiment format, faults, drivers, safety, CLI, errors).`,
@@ -77,6 +80,7 @@ Docs: docs/ in the package (experiment format, faults, drivers, safety, CLI, err
   registerExport(program, setExit);
   registerSchedule(program, setExit);
   registerCi(program, setExit);
+  registerGameday(program, setExit);
   return program;
 }
 
