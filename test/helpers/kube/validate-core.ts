@@ -6,6 +6,7 @@
 import * as apiextensionsV1 from 'kubernetes-models/apiextensions.k8s.io/v1';
 import * as appsV1 from 'kubernetes-models/apps/v1';
 import * as autoscalingV1 from 'kubernetes-models/autoscaling/v1';
+import * as batchV1 from 'kubernetes-models/batch/v1';
 import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as coreV1 from 'kubernetes-models/v1';
 
@@ -16,6 +17,7 @@ const modules: Record<string, Record<string, unknown>> = {
   'apps/v1': appsV1,
   'policy/v1': policyV1,
   'autoscaling/v1': autoscalingV1,
+  'batch/v1': batchV1,
   'apiextensions.k8s.io/v1': apiextensionsV1,
 };
 
