@@ -23,6 +23,7 @@ import { registerGraph } from './commands/graph.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerGrafana } from './commands/grafana.js';
 import { registerExport } from './commands/export.js';
+import { registerApprove } from './commands/approve.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -72,6 +73,7 @@ Docs: docs/ in the package (experiment format, faults, drivers, safety, CLI, err
   registerDashboard(program, setExit);
   registerGrafana(program, setExit);
   registerExport(program, setExit);
+  registerApprove(program, setExit);
   return program;
 }
 
