@@ -72,6 +72,14 @@ describe('faultline approve and runs that need an approval', () => {
     const noBy = await s.cli(['approve', 'pause-api.yaml']);
     assert.equal(noBy.code, 2);
     assert.match(noBy.stderr, /required option '--by <name>'/);
+    const bareNumber = await s.cli(['approve', 'pause-api.yaml', '--by', 'x', '--expires', '3600']);
+    assert.equal(bareNumber.code, 2);
+    assert.match(bareNumber.stderr, /--expires: expected a duration with its unit such as 30m, 12h or 7d, got "3600"/);
+    // Validated as `faultline run` would: an invalid experiment cannot be approved.
+    await writeFile(join(s.dir, 'broken.yaml'), 'title: b\nmethod:\n  - fault: pause\n    target: apj\n');
+    const invalid = await s.cli(['approve', 'broken.yaml', '--by', 'x']);
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.stderr, /broken\.yaml:4:\d+ at method\[0\]\.target: unknown service "apj"/);
 
     const approved = await s.cli(['approve', 'pause-api.yaml', '--by', 'Ada Lovelace', '--reason', 'CHG-42']);
     assert.equal(approved.code, 0, approved.stderr);

@@ -43,8 +43,7 @@ export function registerApprove(program: Command, setExit: (code: number) => voi
     .action(async (file: string, opts: ApproveOptions) => {
       const by = opts.by.trim();
       if (!by) throw new UsageError('--by: expected the name of the person who approves, got an empty string');
-      const ttl = parseDuration(opts.expires);
-      if (ttl === undefined || ttl <= 0) throw new UsageError(`--expires: expected a duration such as 30m, 12h or 7d, got "${opts.expires}"`);
+      const ttl = expiryFlag(opts.expires);
       // Loaded and validated exactly as `faultline run` would: an invalid experiment cannot be approved.
       const loaded = await loadExperimentOrCatalog(file, { systemFile: opts.system, target: opts.target, set: opts.set, kinds });
       const content = await contentHash(loaded);
@@ -97,6 +96,15 @@ function describe({ approval: a, state, detail }: ListedApproval): string {
   const status = state === 'valid' ? `VALID until ${a.expiresAt}` : state === 'expired' ? `EXPIRED ${a.expiresAt}` : state === 'changed' ? `FILES CHANGED (${detail})` : `UNRESOLVED (${detail})`;
   const file = `${a.experimentFile}${a.catalogArgs ? ` ${catalogFlags(a.catalogArgs)}` : ''}`;
   return [a.at, a.id, `by ${a.by}`, status, `"${a.title}"`, file, `system ${a.systemFile}`, `sha256 ${a.hash.slice(0, 12)}`, a.reason ? `(${a.reason})` : ''].filter(Boolean).join('  ');
+}
+
+/** A lifetime with its unit (a bare number would be milliseconds: surely not what was meant), short of Date's range. */
+function expiryFlag(value: string): number {
+  const ttl = /^\s*[\d.]+\s*$/.test(value) ? undefined : parseDuration(value);
+  if (ttl === undefined || ttl <= 0 || !Number.isFinite(new Date(Date.now() + ttl).getTime())) {
+    throw new UsageError(`--expires: expected a duration with its unit such as 30m, 12h or 7d, got "${value}"`);
+  }
+  return ttl;
 }
 
 function catalogFlags(args: { target?: string; set: string[] }): string {
