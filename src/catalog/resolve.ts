@@ -81,7 +81,7 @@ export async function resolveCatalogExperiment(request: CatalogRequest, options:
   const rendered = await renderCatalogExperiment(request);
   const doc = { file: rendered.file, absPath: resolve(cwd, rendered.file), data: rendered.experiment, locate: () => undefined };
   const loaded = await loadExperimentDocument(doc, { kinds: options.kinds, cwd, systemFile: request.systemFile ?? 'faultline.yaml' });
-  return { ...loaded, catalogParameters: rendered.parameters };
+  return { ...loaded, catalogParameters: rendered.parameters, catalogArgs: { ...(request.target !== undefined ? { target: request.target } : {}), set: request.set ?? [] } };
 }
 
 function resolvedParameters(template: CatalogTemplate, values: Map<string, string>): Record<string, string> {

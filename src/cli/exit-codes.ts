@@ -1,5 +1,5 @@
 /** The one place errors become exit codes (the contract in docs/cli.md). */
-import { isFaultlineError, isRevertError, isTargetError, isUsageError, isValidationError } from '../errors/index.js';
+import { isApprovalError, isFaultlineError, isRevertError, isTargetError, isUsageError, isValidationError } from '../errors/index.js';
 
 export const EXIT = {
   held: 0,
@@ -15,7 +15,8 @@ export function exitCodeFor(err: unknown): number {
   if (isFaultlineError(err) && err.code === 'E_REAPER') return EXIT.aborted;
   // recover or stop could not get at the ledger: what it holds may still be in effect.
   if (isFaultlineError(err) && err.code === 'E_STATE_LOCKED') return EXIT.revertFailed;
-  if (isValidationError(err) || isUsageError(err) || isTargetError(err)) return EXIT.invalid;
+  // A missing or stale approval refuses the run before anything is touched.
+  if (isValidationError(err) || isUsageError(err) || isTargetError(err) || isApprovalError(err)) return EXIT.invalid;
   if (isFaultlineError(err)) return EXIT.invalid;
   return EXIT.invalid;
 }

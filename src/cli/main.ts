@@ -26,6 +26,7 @@ import { registerExport } from './commands/export.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerCi } from './commands/ci.js';
 import { registerGameday } from './commands/gameday.js';
+import { registerApprove } from './commands/approve.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -81,6 +82,7 @@ Docs: docs/ in the package (experiment format, faults, drivers, safety, CLI, err
   registerSchedule(program, setExit);
   registerCi(program, setExit);
   registerGameday(program, setExit);
+  registerApprove(program, setExit);
   return program;
 }
 

@@ -17,6 +17,7 @@ import { describeRule, outsideWindows } from '../safety/time-windows.js';
 import { formatDuration } from '../util/duration.js';
 import { kinds } from './context.js';
 import { kindForService } from '../drivers/index.js';
+import { approvalStatus, type ApprovalStatus } from '../approval/check.js';
 
 export async function printPlan(loaded: LoadedExperiment, out: Writable, stateDir: string): Promise<void> {
   const { experiment, system } = loaded;
@@ -50,6 +51,7 @@ export async function printPlan(loaded: LoadedExperiment, out: Writable, stateDi
   w(`Plan for "${experiment.title}" (dry run: nothing is started, injected or written)`);
   w(`  experiment: ${loaded.absPath}`);
   w(`  system:     ${system.absPath} (${Object.keys(system.system.services).join(', ')})`);
+  w(`  approval:   ${approvalLine(await approvalStatus(loaded, stateDir))}`);
   if (experiment.hypothesis.probes.length) w(`  steady state: ${experiment.hypothesis.probes.map((p) => p.name + (p.throughout ? ' (throughout)' : '')).join(', ')}`);
   if (experiment.baseline > 0) w(`  baseline: ${formatDuration(experiment.baseline)}`);
   w('  method:');
@@ -93,4 +95,11 @@ export async function printPlan(loaded: LoadedExperiment, out: Writable, stateDi
     const veto = outsideWindows(g.windows, new Date());
     w(`    now: ${veto ? `NOT allowed — ${veto}` : 'allowed'}`);
   }
+}
+
+/** Whether a real run would need an approval and has one; a dry run never fails for lack of it. */
+function approvalLine(status: ApprovalStatus): string {
+  if (!status.required) return 'not required';
+  if (status.approval) return `required (${status.why}); approved by ${status.approval.by} at ${status.approval.at}, valid until ${status.approval.expiresAt} (sha256 ${status.approval.hash.slice(0, 12)})`;
+  return `required (${status.why}); NOT APPROVED: ${status.problem} — a real run would refuse (exit 2). Approve with: ${status.command}`;
 }

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { kindForService } from '../drivers/index.js';
 import { readUpState } from '../drivers/process/up-state.js';
 import { systemFingerprint, upMismatch } from '../experiment/runtime/up-match.js';
-import { UsageError } from '../errors/index.js';
+import { ApprovalError, UsageError } from '../errors/index.js';
+import { systemApprovalReasons } from '../approval/policy.js';
 import type { LoadedExperiment } from '../experiment/loader/load-experiment.js';
 import type { LoadedSystem } from '../experiment/loader/load-system.js';
 import { unknownService } from '../experiment/loader/load-system.js';
@@ -67,6 +68,7 @@ export function durationFlag(value: string | undefined, flag: string, fallback: 
 
 export async function runQuickFault(spec: QuickFault, opts: QuickOptions): Promise<number> {
   const system = spec.system ?? (await systemFrom(opts));
+  refuseWithoutApproval(system);
   const names = Object.keys(system.system.services);
   const refs = spec.choices.map((c) => c.service);
   for (const ref of refs) if (!Object.hasOwn(system.system.services, ref)) throw new UsageError(unknownService(ref, names));
@@ -170,4 +172,14 @@ export function quickFlags(cmd: Command, systemHelp = 'system file (default: ./f
     .option('--json', 'print the result as JSON (fields as in journal.json: timeToRecoverMs, …)')
     .option('-y, --yes', 'do not ask before touching targets beyond this machine (needed when stdin is not a terminal)')
     .option('--no-reaper', 'do not start the reaper that reverts the fault if faultline dies'));
+}
+
+/** An approval names an experiment's exact content; a fault typed on the command line has none to approve. */
+function refuseWithoutApproval(system: LoadedSystem): void {
+  const reasons = systemApprovalReasons(system);
+  if (reasons.length === 0) return;
+  throw new ApprovalError(
+    `every experiment on this system needs an approval (${reasons.join(' and ')}), and ad-hoc faults cannot be approved: write an experiment and approve it with \`faultline approve FILE --by NAME\`, then \`faultline run FILE\`. Nothing was touched.`,
+    system.file,
+  );
 }

@@ -3,3 +3,4 @@ export { ValidationError, isValidationError, formatIssue, type ValidationIssue }
 export { TargetError, isTargetError } from './target-error.js';
 export { RevertError, isRevertError } from './revert-error.js';
 export { UsageError, isUsageError } from './usage-error.js';
+export { ApprovalError, isApprovalError } from './approval-error.js';

@@ -198,6 +198,19 @@ export interface Journal {
   system?: SystemGraph;
   /** The analysis of this run (filled by the runner with analyzeJournal(); `faultline report` derives it when missing). */
   analysis?: Analysis;
+  /** The approval the run went ahead on, when the experiment or its system needs one (docs/approvals.md). */
+  approval?: RunApproval;
+}
+
+/** Who approved the content a run ran, when, until when, and the content's sha256 (docs/approvals.md). */
+export interface RunApproval {
+  by: string;
+  /** When the approval was recorded. */
+  at: string;
+  expiresAt: string;
+  /** sha256 (hex) of the resolved experiment and system. */
+  hash: string;
+  reason?: string;
 }
 
 // ---- Added for reports (issue 5): optional, so journals written before them stay valid. ----

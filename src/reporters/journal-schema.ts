@@ -232,6 +232,10 @@ export const journalSchema = z
     experiment: z.unknown().describe('the validated experiment as run (durations in ms, defaults filled)'),
     system: systemGraphSchema.optional(),
     analysis: analysisSchema.optional(),
+    approval: z
+      .object({ by: z.string(), at: iso, expiresAt: iso, hash: z.string().regex(/^[0-9a-f]{64}$/), reason: z.string().optional() })
+      .optional()
+      .describe('the approval the run went ahead on (docs/approvals.md)'),
   })
   .describe('faultline journal: the record of one run (docs/journal.md)');
 

@@ -55,5 +55,6 @@ export function mdCell(s: string): string {
 /** What ran, as a short line: experiment file name and run id. */
 export function runLine(j: Journal): string {
   const file = j.experimentFile.split(/[\\/]/).pop() ?? j.experimentFile;
-  return `run ${j.runId} · ${file} · ${j.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} · ${formatDuration(j.durationMs)}`;
+  const approved = j.approval ? ` · approved by ${j.approval.by}` : '';
+  return `run ${j.runId} · ${file} · ${j.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} · ${formatDuration(j.durationMs)}${approved}`;
 }

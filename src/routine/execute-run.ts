@@ -1,5 +1,6 @@
 /**
- * One whole run of a loaded experiment, as `faultline run` does it: the run guard (reaper, signals),
+ * One whole run of a loaded experiment, as `faultline run` does it: the approval check (before
+ * anything else: no valid approval, no run — exit 2), the run guard (reaper, signals),
  * the runner with the console, journal and file reporters, then the history, the regression gate
  * and the notification, and the console's final verdict line. `faultline run`, the scheduler and
  * game days all call this: there is one way to run an experiment.
@@ -20,6 +21,7 @@ import { recordRun, type RunIdentity } from '../history/index.js';
 import type { Journal } from '../journal/types.js';
 import { kinds } from '../cli/context.js';
 import { guardedRun } from '../cli/guarded-run.js';
+import { requireApproval, runApproval } from '../approval/check.js';
 
 export interface ExecuteRunOptions {
   stateDir: string;
@@ -66,6 +68,9 @@ export interface ExecutedRun {
 }
 
 export async function executeRun(loaded: LoadedExperiment, o: ExecuteRunOptions): Promise<ExecutedRun> {
+  // Throws ApprovalError (exit 2) when the run needs an approval and has no valid one: nothing started yet.
+  const approval = await requireApproval(loaded, o.stateDir);
+  if (approval) o.out.write(`approved by ${approval.by}${approval.reason ? ` (${approval.reason})` : ''} at ${approval.at}, valid until ${approval.expiresAt} (sha256 ${approval.hash.slice(0, 12)})\n`);
   const runId = o.runId ?? newRunId();
   const reportDir = resolve(o.reportDir ?? resolve(o.stateDir, 'reports', runId));
   const journalReporter = new JournalReporter(reportDir);
@@ -86,6 +91,7 @@ export async function executeRun(loaded: LoadedExperiment, o: ExecuteRunOptions)
         reporters: [consoleReporter, journalReporter, ...fileReporters, ...(o.reporters?.(htmlReport) ?? [])],
         signal: signal ? AbortSignal.any([guard, signal]) : guard,
         confirm: o.confirm,
+        ...(approval ? { approval: runApproval(approval) } : {}),
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
       }),
   );

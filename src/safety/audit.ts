@@ -5,10 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { RunApproval } from '../journal/types.js';
 import { appendDurable } from './durable.js';
 import { ensureStateDir } from './state-dir.js';
 
-export type AuditEvent = 'run-start' | 'run-end' | 'fault-injected' | 'fault-reverted' | 'fault-revert-failed' | 'abort' | 'reaper' | 'recover' | 'stop';
+export type AuditEvent = 'run-start' | 'run-end' | 'fault-injected' | 'fault-reverted' | 'fault-revert-failed' | 'abort' | 'reaper' | 'recover' | 'stop' | 'approve';
 
 export interface AuditEntry {
   at: string;
@@ -21,6 +22,8 @@ export interface AuditEntry {
   what?: string;
   outcome?: string;
   detail?: string;
+  /** run-start: the approval the run went ahead on; approve: the approval recorded (docs/approvals.md). */
+  approval?: RunApproval;
 }
 
 export function auditPath(stateDir: string): string {

@@ -1,6 +1,6 @@
-/** Durations in files and flags: `250ms`, `5s`, `1.5m`, `1h`, `1m30s`, or a bare number of milliseconds. */
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+/** Durations in files and flags: `250ms`, `5s`, `1.5m`, `1h`, `1m30s`, `7d` (an approval's lifetime), or a bare number of milliseconds. */
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 
 export function parseDuration(input: string | number): number | undefined {
   if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? input : undefined;

@@ -18,7 +18,7 @@ export function registerAudit(program: Command, setExit: (code: number) => void)
       else if (entries.length === 0) process.stdout.write('no audit entries\n');
       else {
         for (const e of entries) {
-          const parts = [e.at, `${e.user}@${e.host}`, e.event.padEnd(19), e.runId ?? '', e.what ?? '', e.outcome ? `→ ${e.outcome}` : '', e.detail ? `(${e.detail})` : ''];
+          const parts = [e.at, `${e.user}@${e.host}`, e.event.padEnd(19), e.runId ?? '', e.what ?? '', e.outcome ? `→ ${e.outcome}` : '', e.detail ? `(${e.detail})` : '', e.approval ? `approved by ${e.approval.by} until ${e.approval.expiresAt}` : ''];
           process.stdout.write(`${parts.filter(Boolean).join('  ')}\n`);
         }
       }

@@ -5,6 +5,7 @@ import { parseFormats, REPORT_FORMATS } from '../../reporters/formats.js';
 import { redact } from '../../reporters/redact.js';
 import { executeRun } from '../../routine/execute-run.js';
 import { checkNotifyUrl } from '../notify-url.js';
+import { requireApproval } from '../../approval/check.js';
 import { confirmRemote } from '../confirm.js';
 import { kinds, printJson, stateDirFrom, type CommonOptions } from '../context.js';
 import { printPlan } from '../plan.js';
@@ -72,6 +73,8 @@ Examples:
       const formats = parseFormats(opts.format);
       const notifyUrl = opts.notify === undefined ? undefined : checkNotifyUrl(opts.notify);
       const stateDir = await stateDirFrom(opts);
+      // Refuse before the metrics server and dashboard start; executeRun checks again (the gate for every caller).
+      await requireApproval(loaded, stateDir);
       const observers = await startMetrics(opts); // --metrics-listen, --metrics-push, --grafana-url
       const dashboard = await startDashboard(opts, loaded.experiment.title);
       const { journal, exitCode } = await executeRun(loaded, {

@@ -23,6 +23,8 @@ export interface LoadedExperiment {
   system: LoadedSystem;
   /** A catalog template's resolved parameters (given, else the literal defaults), for the run history's key. */
   catalogParameters?: Record<string, string>;
+  /** A catalog template's --target and --set as given (defaults not filled in), to render it again the same way. */
+  catalogArgs?: { target?: string; set: string[] };
 }
 
 export interface LoadOptions {

@@ -7,7 +7,7 @@
 import { describeGuardrail } from '../../safety/guardrails.js';
 import { describePrometheusGuardrail } from '../../safety/prometheus-guardrail.js';
 import type { FaultKind, FaultTarget } from '../../faults/types.js';
-import type { CheckResult, FaultRecord, Journal, LoadRecord, Phase, ServiceEvent } from '../../journal/types.js';
+import type { CheckResult, FaultRecord, Journal, LoadRecord, Phase, RunApproval, ServiceEvent } from '../../journal/types.js';
 import type { LoadRun } from '../../load/index.js';
 import { TimeSeries } from '../../observe/time-series.js';
 import { ReporterSet, type Reporter } from '../../reporters/types.js';
@@ -37,6 +37,8 @@ export interface RunOptions {
   confirm?: (targets: FaultTarget[]) => Promise<boolean>;
   /** Live load figures, for errorRate and p95 guardrails. */
   liveLoad?: LiveLoad;
+  /** The approval the run goes ahead on (checked by the caller): recorded in the audit's run-start and the journal. */
+  approval?: RunApproval;
 }
 
 export type AuditInput = Omit<AuditEntry, 'at' | 'user' | 'host' | 'pid' | 'runId'>;
@@ -186,7 +188,7 @@ export async function openRun(loaded: LoadedExperiment, options: RunOptions, run
   };
 
   await registerRun(options.stateDir, { runId, pid: process.pid, title: experiment.title, file: loaded.absPath, startedAt: startedAt.toISOString() });
-  audit({ event: 'run-start', what: experiment.title, detail: loaded.absPath });
+  audit({ event: 'run-start', what: experiment.title, detail: loaded.absPath, ...(options.approval ? { approval: options.approval } : {}) });
   await reporters.start({
     runId,
     title: experiment.title,

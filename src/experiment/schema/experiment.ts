@@ -91,6 +91,7 @@ export function experimentSchema(step: z.ZodType) {
       tags: z.array(z.string()).default([]),
       system: z.string().optional().describe('System file, relative to this file (or use --system)'),
       seed: z.number().int().optional().describe('Seed for random choices, for a repeatable run'),
+      requiresApproval: z.boolean().optional().describe('Run only with a valid approval of this exact content (`faultline approve`); see docs/approvals.md'),
       probeInterval: duration.optional().describe('Interval of continuous probes (default 250ms)'),
       baseline: duration.default(0).describe('Observe steady state this long before the first fault'),
       hypothesis: z
@@ -136,6 +137,8 @@ export interface Experiment {
   tags: string[];
   system?: string;
   seed?: number;
+  /** Runs only with a valid `faultline approve` of this content (docs/approvals.md). */
+  requiresApproval?: boolean;
   probeInterval?: number;
   baseline: number;
   hypothesis: { probes: Probe[] };

@@ -98,6 +98,8 @@ export const systemSchema = z
   .strictObject({
     $schema: z.string().optional(),
     name: z.string().optional(),
+    environment: z.string().min(1).optional().describe('Where these services run: production (or prod) means every experiment on them needs an approval; staging, dev, … are free-form'),
+    requiresApproval: z.boolean().optional().describe('Every experiment on this system runs only with a valid approval (`faultline approve`); see docs/approvals.md'),
     probeInterval: duration.optional().describe('Default interval for health probes (default 250ms)'),
     kubernetes: kubernetesCluster.optional(),
     services: z.record(name, service),

@@ -60,6 +60,7 @@ export function analyze(ctx: RunContext): Journal {
     experiment,
     system: systemGraph(loaded.system.system.services),
     ...(record.load ? { load: record.load } : {}),
+    ...(ctx.options.approval ? { approval: ctx.options.approval } : {}),
   };
   journal.analysis = analyzeJournal(journal);
   return journal;
