@@ -22,6 +22,7 @@ import { Cron } from 'croner';
 import { UsageError, isValidationError, formatIssue } from '../errors/index.js';
 import { newRunId } from '../experiment/runner/run-experiment.js';
 import type { LoadedExperiment } from '../experiment/loader/load-experiment.js';
+import { approvalStatus } from '../approval/index.js';
 import { executeRun } from '../routine/execute-run.js';
 import { listActiveRuns } from '../safety/active-runs.js';
 import { ledgerPath, readLedgerContents } from '../safety/ledger.js';
@@ -45,8 +46,6 @@ export interface SchedulerOptions {
   /** Targets beyond this machine need this: a scheduled run cannot ask. */
   yes?: boolean;
   reaper?: boolean;
-  /** Extra checks before a run (the approval check); a string is the reason to skip. */
-  precheck?: (loaded: LoadedExperiment) => Promise<string | undefined>;
 }
 
 interface Active {
@@ -186,8 +185,8 @@ export class Scheduler {
       for (const l of loaded) {
         const windowVeto = outsideWindows(l.experiment.guardrails.windows, new Date());
         if (windowVeto) return await skip(`outside the experiment's time windows (${l.file}): ${windowVeto}`);
-        const refused = await this.o.precheck?.(l);
-        if (refused) return await skip(refused);
+        const approval = await approvalStatus(l, this.o.stateDir);
+        if (approval.required && !approval.approval) return await skip(`${l.file} needs an approval (${approval.why}): ${approval.problem ?? 'none found'}; \`${approval.command}\``);
       }
       const blocked = await this.#blockedBySafety(loaded);
       if (blocked) return await skip(blocked);

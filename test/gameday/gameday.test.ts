@@ -206,6 +206,12 @@ describe('faultline gameday', { concurrency: false }, () => {
     const bad2 = await runCli(['gameday', 'bad-plan.yaml', '--state-dir', join(dir, 'st4')], { cwd: dir });
     assert.equal(bad2.code, 2);
     assert.match(bad2.stderr, /bad-exp\.yaml:3:\d+ at method\[0\]\.target: unknown service "apx".*\(experiments\[1\] of bad-plan\.yaml\)/);
+    await writeFile(join(dir, 'guarded.yaml'), `requiresApproval: true\n${pause(300)}`);
+    await writeFile(join(dir, 'guarded-plan.yaml'), 'title: Needs approval\nexperiments:\n  - ./short.yaml\n  - ./guarded.yaml\n');
+    const unapproved = await runCli(['gameday', 'guarded-plan.yaml', '--state-dir', join(dir, 'st5'), '--no-console'], { cwd: dir });
+    assert.equal(unapproved.code, 2, unapproved.stdout + unapproved.stderr);
+    assert.match(unapproved.stderr, /the game day cannot start: 1 experiment\(s\) lack a valid approval\n {2}- api pauses 300ms \(.*guarded\.yaml\) needs an approval/);
+    assert.doesNotMatch(unapproved.stdout, /starting/, 'nothing ran');
     const check = await runCli(['gameday', 'plan.yaml', '--check'], { cwd: dir });
     assert.equal(check.code, 0, check.stderr);
     assert.match(check.stdout, /3\. the long one \(.*long\.yaml\)\n {5}brief: skip it once api is paused/);

@@ -187,6 +187,25 @@ describe('faultline schedule', { concurrency: false }, () => {
     );
   });
 
+  test('an unattended job needs the same approval as a person: skipped with the reason until approved', async () => {
+    const stateDir = join(dir, 'state-approval');
+    await writeFile(join(dir, 'guarded.yaml'), `requiresApproval: true\n${pause(300)}`);
+    await writeFile(join(dir, 'approval.yaml'), 'jobs:\n  - name: guarded\n    experiment: ./guarded.yaml\n    cron: "0 3 * * 1"\n');
+    const refused = await runCli(['schedule', 'approval.yaml', '--once', 'guarded', '--state-dir', stateDir], { cwd: dir });
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(refused.stdout, /guarded: skipped: \S*guarded\.yaml needs an approval \(.*requiresApproval.*\): .*`faultline approve .*guarded\.yaml/);
+    assert.notEqual(procState(pid), 'T');
+    const approve = await runCli(['approve', 'guarded.yaml', '--by', 'ana', '--state-dir', stateDir], { cwd: dir });
+    assert.equal(approve.code, 0, approve.stdout + approve.stderr);
+    const ran = await runCli(['schedule', 'approval.yaml', '--once', 'guarded', '--state-dir', stateDir], { cwd: dir });
+    assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+    const ticks = await ticksOf('approval.yaml', stateDir);
+    assert.deepEqual(
+      ticks.map((t) => t.outcome),
+      ['skipped', 'ran'],
+    );
+  });
+
   test('an invalid schedule or job is refused before anything runs, naming the file, the path and what was expected', async () => {
     await writeFile(join(dir, 'bad.yaml'), 'jobs:\n  - name: a\n    experiment: ./short-pause.yaml\n    cron: "every tuesday"\n  - name: a\n    suite: [./short-pause.yaml]\n    experiment: ./x.yaml\n    cron: "* * * * *"\n');
     const bad = await runCli(['schedule', 'bad.yaml', '--state-dir', join(dir, 'state-bad')], { cwd: dir });

@@ -2,11 +2,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command as Cli } from 'commander';
-import { UsageError } from '../../errors/index.js';
+import { approvalStatus } from '../../approval/index.js';
+import { ApprovalError, UsageError } from '../../errors/index.js';
 import { COMMANDS, sendCommand, startControlServer, type CommandName } from '../../gameday/control.js';
 import { defaultFacilitator, GameDay } from '../../gameday/day.js';
 import { startKeyboard } from '../../gameday/keyboard.js';
-import { loadPlan } from '../../gameday/plan.js';
+import { loadPlan, type GamedayPlan } from '../../gameday/plan.js';
 import { currentUser } from '../../safety/audit.js';
 import { resolveStateDir } from '../../safety/state-dir.js';
 import { formatDuration } from '../../util/duration.js';
@@ -73,6 +74,7 @@ Example plan:
         return;
       }
       const stateDir = await stateDirFrom(opts);
+      await requireApprovals(plan, stateDir);
       const started = new Date();
       const outDir = resolve(opts.out ?? join(stateDir, 'gamedays', `${started.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${slug(plan.title)}`));
       await mkdir(outDir, { recursive: true });
@@ -129,6 +131,16 @@ Example plan:
       else process.stdout.write(`${reply.ok ? '' : 'refused: '}${reply.message}\n`);
       setExit(reply.ok ? 0 : 1);
     });
+}
+
+/** Every experiment that needs an approval has one now, or the day does not start (exit 2): better at 9 am than at 3 pm. */
+async function requireApprovals(plan: GamedayPlan, stateDir: string): Promise<void> {
+  const missing: string[] = [];
+  for (const item of plan.items) {
+    const s = await approvalStatus(item.loaded, stateDir);
+    if (s.required && !s.approval) missing.push(`  - ${item.name} (${item.loaded.file}) needs an approval (${s.why}): ${s.problem ?? 'none found'}\n    ${s.command}`);
+  }
+  if (missing.length) throw new ApprovalError(`the game day cannot start: ${missing.length} experiment(s) lack a valid approval\n${missing.join('\n')}`, plan.absPath);
 }
 
 function slug(title: string): string {
