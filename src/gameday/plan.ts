@@ -76,7 +76,9 @@ export async function loadPlan(file: string, options: { system?: string } = {}):
       continue;
     }
     try {
-      const loaded = await loadExperimentOrCatalog(ref, { systemFile: system, ...(target !== undefined ? { target } : {}), set, kinds });
+      // A catalog template has no file to sit beside: its system is the plan's faultline.yaml.
+      const systemFile = system ?? (ref.startsWith('catalog:') ? resolve(dir, 'faultline.yaml') : undefined);
+      const loaded = await loadExperimentOrCatalog(ref, { systemFile, ...(target !== undefined ? { target } : {}), set, kinds });
       items.push({ name: ('name' in spec ? spec.name : undefined) ?? loaded.experiment.title, file: spec.experiment, ...('brief' in spec && spec.brief ? { brief: spec.brief } : {}), loaded });
     } catch (err) {
       if (isValidationError(err)) issues.push(...err.issues.map((issue) => ({ ...issue, message: `${issue.message} (experiments[${i}] of ${doc.file})` })));

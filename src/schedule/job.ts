@@ -33,8 +33,10 @@ export interface Job {
   experiments: string[];
   target?: string;
   set: string[];
-  /** Absolute path, or undefined: the experiment's own. */
+  /** Absolute path, or undefined: the experiment's own (a catalog experiment: faultline.yaml beside the schedule file). */
   system?: string;
+  /** The schedule file's directory. */
+  dir: string;
   notify?: Notify;
   failOnRegression: boolean;
   catchUp: boolean;
@@ -56,6 +58,7 @@ export function jobsOf(file: ScheduleFile, scheduleFile: string, flags: Schedule
       ...(timezone !== undefined ? { timezone } : {}),
       jitterMs: spec.jitter ?? d.jitter ?? 0,
       ...(windows !== undefined ? { windows } : {}),
+      dir,
       experiments: files.map((f) => (f.startsWith('catalog:') ? f : resolve(dir, f))),
       ...(spec.target !== undefined ? { target: spec.target } : {}),
       set: Object.entries(spec.set ?? {}).map(([k, v]) => `${k}=${String(v)}`),
@@ -72,7 +75,9 @@ export function jobsOf(file: ScheduleFile, scheduleFile: string, flags: Schedule
 export async function loadJob(job: Job): Promise<LoadedExperiment[]> {
   const out: LoadedExperiment[] = [];
   for (const file of job.experiments) {
-    out.push(await loadExperimentOrCatalog(file, { systemFile: job.system, ...(job.target !== undefined ? { target: job.target } : {}), set: job.set, kinds }));
+    // A catalog template has no file to sit beside: its system is the schedule's faultline.yaml.
+    const systemFile = job.system ?? (file.startsWith('catalog:') ? resolve(job.dir, 'faultline.yaml') : undefined);
+    out.push(await loadExperimentOrCatalog(file, { systemFile, ...(job.target !== undefined ? { target: job.target } : {}), set: job.set, kinds }));
   }
   return out;
 }

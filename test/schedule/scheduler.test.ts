@@ -218,6 +218,11 @@ describe('faultline schedule', { concurrency: false }, () => {
     const badJob = await runCli(['schedule', 'bad-job.yaml', '--check'], { cwd: dir });
     assert.equal(badJob.code, 2);
     assert.match(badJob.stderr, /wrong-target\.yaml:3:\d+ at method\[0\]\.target: unknown service "apj" \(did you mean "api"\?\).*\(job typo\)/);
+    // A catalog job is rendered against the faultline.yaml beside the schedule file, wherever it runs from.
+    await writeFile(join(dir, 'catalog.yaml'), 'jobs:\n  - name: kill\n    experiment: catalog:service-kill\n    target: api\n    cron: "0 3 * * 1"\n');
+    const elsewhere = await runCli(['schedule', join(dir, 'catalog.yaml'), '--check'], { cwd: join(dir, '..') });
+    assert.equal(elsewhere.code, 0, elsewhere.stderr);
+    assert.match(elsewhere.stdout, /kill: "0 3 \* \* 1" → catalog:service-kill/);
     const check = await runCli(['schedule', 'once.yaml', '--check'], { cwd: dir });
     assert.equal(check.code, 0, check.stderr);
     assert.match(check.stdout, /quick: "0 3 \* \* 1" \(UTC\) → .*short-pause\.yaml\n {4}next: \d{4}-\d\d-\d\dT03:00:00\.000Z, /);
