@@ -162,6 +162,30 @@ describe('faultline schedule', { concurrency: false }, () => {
     }
   });
 
+  test('a restart after a long stop records the missed ticks, and a catchUp job runs once at once', async () => {
+    const stateDir = join(dir, 'state-catchup');
+    await writeFile(join(dir, 'catchup.yaml'), 'jobs:\n  - name: hourly\n    experiment: ./short-pause.yaml\n    cron: "0 * * * *"\n    catchUp: true\n  - name: daily\n    experiment: ./short-pause.yaml\n    cron: "0 0 1 1 *"\n');
+    // What a scheduler stopped five hours ago leaves behind.
+    const store = new ScheduleStore(scheduleDir(stateDir, join(dir, 'catchup.yaml')));
+    const stopped = new Date(Date.now() - 5 * 3_600_000 - 60_000).toISOString();
+    await store.writeSnapshot({ v: 1, file: join(dir, 'catchup.yaml'), pid: 1, startedAt: stopped, aliveAt: stopped, stoppedAt: stopped, jobs: {} });
+    const cli = startCli(['schedule', 'catchup.yaml', '--state-dir', stateDir], { cwd: dir, timeoutMs: 60_000 });
+    const ticks = await waitFor(
+      async () => {
+        const t = await store.readTicks();
+        return t.some((x) => x.job === 'hourly' && x.outcome === 'ran' && x.endedAt) ? t : undefined;
+      },
+      { what: 'the catch-up run', timeoutMs: 30_000, intervalMs: 200 },
+    );
+    cli.child.kill('SIGTERM');
+    assert.equal((await cli.done).code, 0);
+    const missed = ticks.find((t) => t.job === 'hourly' && t.outcome === 'missed');
+    assert.ok(missed?.count === 5 || missed?.count === 6, `five hours of an hourly job: ${JSON.stringify(missed)}`);
+    assert.match(missed!.reason!, /no scheduler ran from /);
+    assert.equal(ticks.filter((t) => t.job === 'hourly' && t.outcome === 'ran').length, 1, 'caught up once, not once per missed tick');
+    assert.ok(!ticks.some((t) => t.job === 'daily'), 'a job with no tick in the gap has nothing to record or catch up');
+  });
+
   test('--once runs a job now with the same checks; a job outside its windows is skipped, and says why', async () => {
     const stateDir = join(dir, 'state-once');
     await writeFile(
