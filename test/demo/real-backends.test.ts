@@ -33,6 +33,16 @@ const SKIP = MISSING && process.env.CI !== 'true' ? MISSING : false;
 const cleanups: (() => Promise<void>)[] = [];
 after(() => Promise.all(cleanups.map((c) => c())));
 
+/** Whatever fails in `check`, the demo's own output comes with it. */
+async function explained(out: string, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (err) {
+    if (err instanceof Error && !err.message.includes(out)) err.message += `\n--- the demo's output ---\n${out}`;
+    throw err;
+  }
+}
+
 async function demoReal(extra: string[]): Promise<{ code: number | null; out: string; summary: DemoSummary; report: string; basePort: number }> {
   if (MISSING) assert.fail(`${MISSING}; under CI=true that is a failure, not a skip`);
   const dir = await tempDir('faultline-demo-real-');
@@ -41,9 +51,12 @@ async function demoReal(extra: string[]): Promise<{ code: number | null; out: st
   const basePort = await freeBasePort();
   const res = await runCli(['demo', '--real', '--only', EXPERIMENTS.join(','), '--base-port', String(basePort), '--report-dir', report, '--state-dir', join(dir.path, 'state'), ...extra], { cwd: dir.path, timeoutMs: CLI_TIMEOUT_MS });
   const out = res.stdout + res.stderr;
-  const summary = JSON.parse(await readFile(join(report, 'summary.json'), 'utf8')) as DemoSummary;
+  const summary = await readFile(join(report, 'summary.json'), 'utf8').then(
+    (text) => JSON.parse(text) as DemoSummary,
+    (err: Error) => assert.fail(`no summary.json (${err.message}), exit ${res.code}:\n${out}`),
+  );
   // Nothing left: every port free (redis and postgres included), the throwaway cluster removed.
-  assert.ok(await waitFor(() => spanFree(basePort), { timeoutMs: 10_000, what: `ports ${basePort}+ to be free` }), 'every port of the shop is free again');
+  assert.ok(await waitFor(() => spanFree(basePort), { timeoutMs: 10_000, what: `ports ${basePort}+ to be free` }), `every port of the shop is free again\n${out}`);
   const cluster = /cluster (\S+)\/data\)/.exec(res.stdout)?.[1];
   assert.ok(cluster, `the header names the PostgreSQL cluster:\n${out}`);
   assert.equal(existsSync(cluster), false, `${cluster} was removed`);
@@ -52,30 +65,34 @@ async function demoReal(extra: string[]): Promise<{ code: number | null; out: st
 
 test('faultline demo --real, resilient build: the four experiments hold on a real Redis and PostgreSQL (exit 0)', { skip: SKIP }, async () => {
   const { code, out, summary, report } = await demoReal([]);
-  assert.equal(code, 0, out);
-  assert.match(out, /real: +cache = \S*redis-server, store = \S*postgres/);
-  assert.deepEqual(summary.experiments.map((e) => [e.name, e.status]), EXPERIMENTS.map((n) => [n, 'held']), out);
+  await explained(out, async () => {
+    assert.equal(code, 0, out);
+    assert.match(out, /real: +cache = \S*redis-server, store = \S*postgres/);
+    assert.deepEqual(summary.experiments.map((e) => [e.name, e.status]), EXPERIMENTS.map((n) => [n, 'held']), out);
 
-  const journal = JSON.parse(await readFile(join(report, 'database-outage', 'journal.json'), 'utf8')) as Journal;
-  const pause = journal.faults.find((f) => f.kind === 'pause')!;
-  assert.deepEqual(pause.params, { tree: true });
-  // The postmaster, its auxiliary processes and the shop's backends: far more than one process.
-  assert.ok(Number(pause.details?.processes) >= 5, `the whole PostgreSQL tree was frozen: ${JSON.stringify(pause.details)}`);
-  const breaker = journal.steadyState.after.find((c) => c.name === "catalog's breaker on the store opened");
-  assert.ok(breaker?.ok, `the journal shows the breaker opening: ${JSON.stringify(breaker)}`);
-  assert.match(String(breaker.observed), /shop_breaker_opened_total\{dependency="store"\} = [1-9]/);
+    const journal = JSON.parse(await readFile(join(report, 'database-outage', 'journal.json'), 'utf8')) as Journal;
+    const pause = journal.faults.find((f) => f.kind === 'pause')!;
+    assert.deepEqual(pause.params, { tree: true });
+    // The postmaster, its auxiliary processes and the shop's backends: far more than one process.
+    assert.ok(Number(pause.details?.processes) >= 5, `the whole PostgreSQL tree was frozen: ${JSON.stringify(pause.details)}`);
+    const breaker = journal.steadyState.after.find((c) => c.name === "catalog's breaker on the store opened");
+    assert.ok(breaker?.ok, `the journal shows the breaker opening: ${JSON.stringify(breaker)}`);
+    assert.match(String(breaker.observed), /shop_breaker_opened_total\{dependency="store"\} = [1-9]/);
 
-  const cache = JSON.parse(await readFile(join(report, 'cache-outage', 'journal.json'), 'utf8')) as Journal;
-  assert.ok(cache.serviceEvents.some((e) => e.service === 'cache' && e.restart === true), 'the killed redis-server was restarted by the supervisor');
+    const cache = JSON.parse(await readFile(join(report, 'cache-outage', 'journal.json'), 'utf8')) as Journal;
+    assert.ok(cache.serviceEvents.some((e) => e.service === 'cache' && e.restart === true), 'the killed redis-server was restarted by the supervisor');
+  });
 });
 
 test('faultline demo --real, fragile build: the four experiments deviate, as expected (exit 1)', { skip: SKIP }, async () => {
   const { code, out, summary } = await demoReal(['--fragile']);
-  assert.equal(code, 1, out);
-  assert.deepEqual(summary.experiments.map((e) => [e.name, e.status, e.asExpected]), EXPERIMENTS.map((n) => [n, 'deviated', true]), out);
-  // A frozen database hangs the fragile shop all the way up to the gateway.
-  const db = summary.experiments.find((e) => e.name === 'database-outage')!;
-  assert.ok(db.cascades.some((c) => c.steps.some((s) => s.service === 'gateway')), JSON.stringify(db.cascades));
+  await explained(out, async () => {
+    assert.equal(code, 1, out);
+    assert.deepEqual(summary.experiments.map((e) => [e.name, e.status, e.asExpected]), EXPERIMENTS.map((n) => [n, 'deviated', true]), out);
+    // A frozen database hangs the fragile shop all the way up to the gateway.
+    const db = summary.experiments.find((e) => e.name === 'database-outage')!;
+    assert.ok(db.cascades.some((c) => c.steps.some((s) => s.service === 'gateway')), JSON.stringify(db.cascades));
+  });
 });
 
 test('faultline demo --real without the servers says what to install and exits 2 before starting anything', async () => {
