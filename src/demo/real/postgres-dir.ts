@@ -50,7 +50,7 @@ export async function preparePostgres(bins: RealBinaries): Promise<PostgresClust
 }
 
 /** The argv of the store's process service. */
-export function postgresCommand(bins: RealBinaries, cluster: PostgresCluster, port: number): string[] {
+export function postgresCommand(bins: RealBinaries, cluster: Pick<PostgresCluster, 'dataDir' | 'runAs'>, port: number): string[] {
   return [...cluster.runAs, bins.postgres, '-D', cluster.dataDir, '-c', 'listen_addresses=127.0.0.1', '-p', String(port), '-k', cluster.dataDir, '-c', 'fsync=off'];
 }
 

@@ -36,7 +36,7 @@ export function realService(name: 'cache' | 'store', real: RealParts, port: numb
   }
   return {
     process: {
-      command: postgresCommand(bins, { ...real.postgres, dispose: () => Promise.resolve() }, port),
+      command: postgresCommand(bins, real.postgres, port),
       restart,
       readyTimeout: '20s',
       // Fast shutdown: the postmaster ends its backends itself (a smart one would wait for the pools).

@@ -3,7 +3,8 @@
  * the object to write as faultline.yaml (or to hand to the library). Every service is a `process`
  * service started from this package's own files; every service-to-service call goes through a
  * faultline proxy named after the dependency (`gateway.catalog`, `cart.store`, …) when the proxy
- * driver is there, and straight to the dependency when it is not.
+ * driver is there, and straight to the dependency when it is not. With `real` (`faultline demo
+ * --real`) the cache and the store are a real redis-server and PostgreSQL (real/real-services.ts).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
