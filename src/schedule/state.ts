@@ -142,6 +142,9 @@ export class ScheduleStore {
       }
       const holder = await this.lockHolder();
       if (holder) return { ok: false, pid: holder.pid, since: holder.since };
+      // Stale. Known gap: two schedulers judging the same stale lock at the same instant could both
+      // remove it, one removing the other's fresh lock (src/safety/state-lock.ts closes that window
+      // by renaming aside and re-checking; a scheduler starts rarely enough that this does not).
       await rm(this.lockPath, { force: true });
     }
     throw new Error(`could not take the scheduler lock ${this.lockPath}`);
