@@ -63,7 +63,11 @@ export async function startProxyCli(transport?: Transport): Promise<ProxyCli> {
     },
     async stop() {
       if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGINT');
-      return (await cli.done).code;
+      // A proxy that does not stop on Ctrl-C must not hang the test file's after().
+      const timer = setTimeout(() => cli.child.kill('SIGKILL'), 10_000);
+      const { code } = await cli.done;
+      clearTimeout(timer);
+      return code;
     },
   };
 }
