@@ -154,7 +154,9 @@ describe('faultline schedule', { concurrency: false }, () => {
       assert.ok(parsed.scheduler.stoppedAt, `${status.stdout}\n${end.stdout}${end.stderr}`);
       assert.equal(parsed.jobs[0]!.counts.interrupted, 1);
       assert.ok((parsed.jobs[0]!.counts.ran ?? 0) >= 1);
-      assert.equal(parsed.jobs[0]!.lastRun?.runs?.[0]?.status, 'held');
+      // The run seen above held; a later tick may have started another that the SIGTERM aborted.
+      assert.ok(ticks.some((t) => t.outcome === 'ran' && t.runs?.[0]?.status === 'held'), JSON.stringify(ticks));
+      assert.match(parsed.jobs[0]!.lastRun?.runs?.[0]?.status ?? '', /^(held|aborted)$/);
       assert.ok(parsed.jobs[0]!.nextRun);
       assert.deepEqual(await openLedgerFaults(stateDir), []);
     } finally {
