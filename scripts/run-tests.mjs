@@ -54,7 +54,7 @@ const HEAVY = [
   'test/system/',
   'test/demo/shop',
 ];
-const EARLY = ['test/e2e/', 'test/load/', 'test/proxy/', 'test/experiment/', 'test/drivers/proxy/', 'test/kubernetes/', 'test/schedule/', 'test/gameday/', 'test/ci/'];
+const EARLY = ['test/e2e/', 'test/load/', 'test/proxy/', 'test/protocols/', 'test/experiment/', 'test/drivers/proxy/', 'test/kubernetes/', 'test/schedule/', 'test/gameday/', 'test/ci/'];
 const RANKED = [...HEAVY, ...EARLY].map((p) => p.split('/').join(sep));
 const heavyRank = (f) => {
   const i = RANKED.findIndex((p) => f.startsWith(p));

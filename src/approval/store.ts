@@ -4,12 +4,13 @@
  * the files changing so that its hash no longer matches.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { currentUser } from '../safety/audit.js';
 import { appendDurable, syncDir } from '../safety/durable.js';
 import { ensureStateDir } from '../safety/state-dir.js';
+import { readJsonLines } from '../util/json-lines.js';
 
 export interface Approval {
   id: string;
@@ -55,24 +56,7 @@ export async function appendApproval(stateDir: string, approval: Omit<Approval, 
 
 /** Every approval recorded, oldest first; none when the file does not exist. Other read errors throw. */
 export async function readApprovals(stateDir: string): Promise<Approval[]> {
-  let text: string;
-  try {
-    text = await readFile(approvalsPath(stateDir), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const out: Approval[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const record = JSON.parse(line) as Partial<Approval>;
-      if (isApproval(record)) out.push(record);
-    } catch {
-      /* a torn line from a crash mid-write: skip it */
-    }
-  }
-  return out;
+  return (await readJsonLines(approvalsPath(stateDir))).filter((r): r is Approval => isApproval(r as Partial<Approval>));
 }
 
 function isApproval(r: Partial<Approval>): r is Approval {

@@ -2,10 +2,10 @@
  * The audit trail: who ran what, when, and how it ended — every run, fault and abort, appended
  * to `<state dir>/audit.jsonl`. `faultline audit` lists it.
  */
-import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { RunApproval } from '../journal/types.js';
+import { readJsonLines } from '../util/json-lines.js';
 import { appendDurable } from './durable.js';
 import { ensureStateDir } from './state-dir.js';
 
@@ -38,23 +38,7 @@ export async function appendAudit(stateDir: string, entry: Omit<AuditEntry, 'at'
 }
 
 export async function readAudit(stateDir: string): Promise<AuditEntry[]> {
-  let text: string;
-  try {
-    text = await readFile(auditPath(stateDir), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const out: AuditEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as AuditEntry);
-    } catch {
-      /* a torn line from a crash mid-write: skip it */
-    }
-  }
-  return out;
+  return (await readJsonLines(auditPath(stateDir))) as AuditEntry[];
 }
 
 export function currentUser(): string {

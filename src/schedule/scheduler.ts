@@ -7,9 +7,9 @@
  * - outside the job's or the experiment's time windows → skipped;
  * - its files no longer validate → invalid (the errors are recorded);
  * - it needs an approval it does not have → skipped (docs/approvals.md);
- * - the ledger holds faults of a run that is gone → skipped until `faultline recover`;
- * - the same experiment runs in another process → skipped;
- * - another job touching one of its services is running → it waits for that job, then runs.
+ * - another job touching one of its services is running → it waits for that job;
+ * - then the ledger holds faults of a run that is gone → skipped until `faultline recover`;
+ * - the same experiment runs in another process → skipped.
  *
  * SIGTERM (or stop()) aborts the runs in progress: their faults are reverted, their reports
  * written, and the scheduler exits 3 as `faultline run` does when aborted (0 when nothing ran).
@@ -188,11 +188,12 @@ export class Scheduler {
         const approval = await approvalStatus(l, this.o.stateDir);
         if (approval.required && !approval.approval) return await skip(`${l.file} needs an approval (${approval.why}): ${approval.problem ?? 'none found'}; \`${approval.command}\``);
       }
-      const blocked = await this.#blockedBySafety(loaded);
-      if (blocked) return await skip(blocked);
       const claim = await this.#claim(job, servicesTouched(loaded));
       if (!claim) return await skip('the scheduler stopped before the job could start');
       try {
+        // After the claim: a job waited for may have left a fault open (a failed revert).
+        const blocked = await this.#blockedBySafety(loaded);
+        if (blocked) return await skip(blocked);
         return await this.#execute(job, loaded, claim.active, { ...base, ...(claim.waitedFor ? { waitedFor: claim.waitedFor } : {}) });
       } finally {
         this.#active.delete(job.name);
@@ -223,7 +224,14 @@ export class Scheduler {
       this.#busy.set(job.name, `waiting for job ${other}, which touches ${shared.join(', ')}`);
       this.#say(job.name, `waiting for job ${other} to end: both touch ${shared.join(', ')}`);
       if (!waited.includes(other)) waited.push(other);
-      await Promise.race([a.done, new Promise((r) => this.#stop.signal.addEventListener('abort', r, { once: true }))]);
+      await new Promise<void>((resolve) => {
+        const onStop = () => resolve();
+        this.#stop.signal.addEventListener('abort', onStop, { once: true });
+        void a.done.then(() => {
+          this.#stop.signal.removeEventListener('abort', onStop); // a long-lived scheduler waits many times
+          resolve();
+        });
+      });
     }
   }
 
@@ -232,46 +240,46 @@ export class Scheduler {
     const notify = webhookUrl(job.notify);
     if (notify.problem) this.#say(job.name, `warning: notify: ${notify.problem}, so no notification can be sent`);
     for (const l of loaded) {
-        if (this.stopped) break;
-        const runId = newRunId();
-        active.runIds.push(runId);
-        this.#busy.set(job.name, `run ${runId}`);
-        await this.#saveSnapshot();
-        const reportDir = join(this.o.stateDir, 'reports', runId);
-        await mkdir(reportDir, { recursive: true });
-        const log = createWriteStream(join(reportDir, 'console.log'));
-        const out: Writable = this.o.verbose ? new Tee([log, new LinePrefixer(this.o.out, `[${job.name}] `)]) : log;
-        this.#say(job.name, `run ${runId} started: ${l.experiment.title} (${l.file})`);
-        try {
-          const result = await executeRun(l, {
-            stateDir: this.o.stateDir,
-            runId,
-            reportDir,
-            formats: job.formats,
-            failOnRegression: job.failOnRegression,
-            ...(notify.url !== undefined ? { notifyUrl: notify.url } : {}),
-            ...(this.o.reaper === false ? { reaper: false } : {}),
-            confirm: async (targets) => {
-              if (this.o.yes) return true;
-              out.write(`this run targets systems beyond this machine (${targets.map((t) => t.label).join(', ')}); a scheduled run cannot ask: start the scheduler with --yes\n`);
-              return false;
-            },
-            out,
-            err: out,
-            signals: false,
-            signal: this.#stop.signal,
-          });
-          runs.push({ runId, file: l.file, status: result.journal.status, exitCode: result.exitCode, reportDir });
-          if (this.stopped && result.journal.status === 'aborted') this.#abortedRuns++;
-          this.#say(job.name, `run ${runId} ${describeEnd(result.journal.status, result.exitCode, result.regressions)} in ${formatDuration(result.journal.durationMs)}; reports in ${reportDir}`);
-          if (result.exitCode >= 3) break; // an aborted or unreverted run ends the suite: the system is not known to be as it was
-        } catch (err) {
-          runs.push({ runId, file: l.file, exitCode: 2, reportDir });
-          this.#say(job.name, `run ${runId} could not run: ${(err as Error).message}`);
-          break;
-        } finally {
-          await new Promise<void>((r) => out.end(r));
-        }
+      if (this.stopped) break;
+      const runId = newRunId();
+      active.runIds.push(runId);
+      this.#busy.set(job.name, `run ${runId}`);
+      await this.#saveSnapshot();
+      const reportDir = join(this.o.stateDir, 'reports', runId);
+      await mkdir(reportDir, { recursive: true });
+      const log = createWriteStream(join(reportDir, 'console.log'));
+      const out: Writable = this.o.verbose ? new Tee([log, new LinePrefixer(this.o.out, `[${job.name}] `)]) : log;
+      this.#say(job.name, `run ${runId} started: ${l.experiment.title} (${l.file})`);
+      try {
+        const result = await executeRun(l, {
+          stateDir: this.o.stateDir,
+          runId,
+          reportDir,
+          formats: job.formats,
+          failOnRegression: job.failOnRegression,
+          ...(notify.url !== undefined ? { notifyUrl: notify.url } : {}),
+          ...(this.o.reaper === false ? { reaper: false } : {}),
+          confirm: async (targets) => {
+            if (this.o.yes) return true;
+            out.write(`this run targets systems beyond this machine (${targets.map((t) => t.label).join(', ')}); a scheduled run cannot ask: start the scheduler with --yes\n`);
+            return false;
+          },
+          out,
+          err: out,
+          signals: false,
+          signal: this.#stop.signal,
+        });
+        runs.push({ runId, file: l.file, status: result.journal.status, exitCode: result.exitCode, reportDir });
+        if (this.stopped && result.journal.status === 'aborted') this.#abortedRuns++;
+        this.#say(job.name, `run ${runId} ${describeEnd(result.journal.status, result.exitCode, result.regressions)} in ${formatDuration(result.journal.durationMs)}; reports in ${reportDir}`);
+        if (result.exitCode >= 3) break; // an aborted or unreverted run ends the suite: the system is not known to be as it was
+      } catch (err) {
+        runs.push({ runId, file: l.file, exitCode: 2, reportDir });
+        this.#say(job.name, `run ${runId} could not run: ${(err as Error).message}`);
+        break;
+      } finally {
+        await new Promise<void>((r) => out.end(r));
+      }
     }
     return this.#record({ ...base, outcome: 'ran', startedAt: active.since, runs, exitCode: worstExitCode(runs.map((r) => r.exitCode ?? 2)), endedAt: new Date().toISOString() });
   }

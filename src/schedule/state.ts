@@ -15,6 +15,7 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../safety/atomic-write.js';
 import { appendDurable } from '../safety/durable.js';
+import { readJsonLines } from '../util/json-lines.js';
 import { isPidAlive, processStartTime } from '../safety/pid.js';
 
 export type TickOutcome =
@@ -96,20 +97,7 @@ export class ScheduleStore {
 
   /** Every tick recorded, oldest first (a torn last line from a crash is skipped). */
   async readTicks(): Promise<TickRecord[]> {
-    const text = await readFile(this.ticksPath, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return '';
-      throw err;
-    });
-    const out: TickRecord[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        out.push(JSON.parse(line) as TickRecord);
-      } catch {
-        /* torn line */
-      }
-    }
-    return out;
+    return (await readJsonLines(this.ticksPath)) as TickRecord[];
   }
 
   async readSnapshot(): Promise<ScheduleSnapshot | undefined> {
@@ -142,6 +130,9 @@ export class ScheduleStore {
       }
       const holder = await this.lockHolder();
       if (holder) return { ok: false, pid: holder.pid, since: holder.since };
+      // Stale. Known gap: two schedulers judging the same stale lock at the same instant could both
+      // remove it, one removing the other's fresh lock (src/safety/state-lock.ts closes that window
+      // by renaming aside and re-checking; a scheduler starts rarely enough that this does not).
       await rm(this.lockPath, { force: true });
     }
     throw new Error(`could not take the scheduler lock ${this.lockPath}`);

@@ -3,34 +3,28 @@
 // real webhook, recorded in gameday.json and reported; aborted mid-run with every fault reverted; the
 // keyboard console; and the refusals (invalid plan, no day running, a second day on one state dir).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { bin, freePort, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
-import { httpOk, killHard, procState, startServer } from '../helpers/processes.js';
+import { openFaultsIn, pauseExperiment, startAttachedApi } from '../helpers/attached-api.js';
+import { bin, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
+import { killHard, procState } from '../helpers/processes.js';
 import type { GamedayRecord } from '../../src/gameday/record.js';
-import { readLedgerContents, ledgerPath } from '../../src/safety/ledger.js';
-import { openFaults } from '../../src/safety/open-faults.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
-let server: ChildProcess;
 let pid: number;
 let hook: Server;
 let hookUrl: string;
 const announced: { text: string }[] = [];
 
-const pause = (ms: number) => `title: api pauses ${ms}ms\nprobeInterval: 100ms\nbaseline: 100ms\nmethod:\n  - { fault: pause, target: api, duration: ${ms}ms }\nrecovery: { within: 5s, sustained: 1 }\n`;
+const pause = (ms: number) => pauseExperiment(ms);
 
 before(async () => {
   ({ path: dir, cleanup } = await tempDir('faultline-gameday-'));
-  const port = await freePort();
-  server = startServer(port);
-  pid = server.pid!;
-  await writeFile(join(dir, 'api.pid'), String(pid));
-  await writeFile(join(dir, 'faultline.yaml'), `services:\n  api:\n    pidFile: api.pid\n    health: { http: "http://127.0.0.1:${port}/", timeout: 300ms }\n`);
+  ({ pid } = await startAttachedApi(dir));
   await writeFile(join(dir, 'short.yaml'), pause(300));
   await writeFile(join(dir, 'long.yaml'), pause(60_000));
   hook = createServer((req, res) => {
@@ -43,7 +37,6 @@ before(async () => {
   });
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
   hookUrl = `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`;
-  await waitFor(() => httpOk(`http://127.0.0.1:${port}/`), { what: 'the test server', timeoutMs: 20_000 });
 });
 after(async () => {
   killHard(pid);
@@ -62,8 +55,7 @@ async function recordIn(outDir: string): Promise<GamedayRecord | undefined> {
 }
 
 async function noOpenFaults(stateDir: string): Promise<void> {
-  const contents = await readLedgerContents(ledgerPath(stateDir)).catch(() => undefined);
-  assert.deepEqual(contents ? openFaults(contents.entries) : [], []);
+  assert.deepEqual(await openFaultsIn(stateDir), []);
 }
 
 describe('faultline gameday', { concurrency: false }, () => {

@@ -105,7 +105,8 @@ describe('markdown', () => {
       const [cascade] = analysisOf(r.journal).cascades;
       // Both fail; which probe saw it first depends on when each probe started (the order is the analysis').
       assert.match(cascade!.summary, /^kill store: .*store down at \+[\d.]+ s/);
-      assert.match(cascade!.summary, /cart 5xx at \+[\d.]+ s/);
+      // cart answers 5xx or times out, depending on whether its call to store is refused or hangs on a busy machine.
+      assert.match(cascade!.summary, /cart (5xx|timing out) at \+[\d.]+ s/);
       assert.ok(md.includes(`- **${i + 1}. ${day.record.items[i]!.name}**: \`${cascade!.summary}\``), `cascade of run ${i + 1}`);
     }
   });

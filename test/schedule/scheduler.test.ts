@@ -3,34 +3,25 @@
 // jobs on one service never run at once; SIGTERM during a run reverts it and exits 3; kill -9 of the
 // scheduler mid-run is reverted by the run's reaper and a restart records it and resumes.
 import assert from 'node:assert/strict';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ChildProcess } from 'node:child_process';
-import { freePort, repoRoot, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
-import { httpOk, killHard, procState, startServer } from '../helpers/processes.js';
-import { readLedgerContents, ledgerPath } from '../../src/safety/ledger.js';
-import { openFaults } from '../../src/safety/open-faults.js';
+import { openFaultsIn, pauseExperiment, startAttachedApi } from '../helpers/attached-api.js';
+import { runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
+import { killHard, procState } from '../helpers/processes.js';
 import { scheduleDir, ScheduleStore, type TickRecord } from '../../src/schedule/state.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
-let server: ChildProcess;
 let pid: number;
 
-const pause = (ms: number) => `title: api pauses\nprobeInterval: 100ms\nbaseline: 100ms\nmethod:\n  - { fault: pause, target: api, duration: ${ms}ms }\nrecovery: { within: 5s, sustained: 1 }\n`;
+const pause = (ms: number) => pauseExperiment(ms, 'api pauses');
 
 before(async () => {
   ({ path: dir, cleanup } = await tempDir('faultline-schedule-'));
-  const port = await freePort();
-  server = startServer(port);
-  pid = server.pid!;
-  await writeFile(join(dir, 'api.pid'), String(pid));
-  await writeFile(join(dir, 'faultline.yaml'), `services:\n  api:\n    pidFile: api.pid\n    health: { http: "http://127.0.0.1:${port}/", timeout: 300ms }\n`);
+  ({ pid } = await startAttachedApi(dir));
   await writeFile(join(dir, 'long-pause.yaml'), pause(2500));
   await writeFile(join(dir, 'short-pause.yaml'), pause(600));
-  await copyFile(join(repoRoot, 'examples/quickstart/server.mjs'), join(dir, 'server.mjs'));
-  await waitFor(() => httpOk(`http://127.0.0.1:${port}/`), { what: 'the test server', timeoutMs: 20_000 });
 });
 after(async () => {
   killHard(pid);
@@ -39,11 +30,6 @@ after(async () => {
 
 function ticksOf(name: string, stateDir: string): Promise<TickRecord[]> {
   return new ScheduleStore(scheduleDir(stateDir, join(dir, name))).readTicks();
-}
-
-async function openLedgerFaults(stateDir: string) {
-  const contents = await readLedgerContents(ledgerPath(stateDir)).catch(() => undefined);
-  return contents ? openFaults(contents.entries) : [];
 }
 
 /** Ran ticks in start order must each start after the previous one ended. */
@@ -91,7 +77,7 @@ describe('faultline schedule', { concurrency: false }, () => {
     const history = await readFile(join(stateDir, 'history', 'runs.jsonl'), 'utf8');
     assert.ok(history.trim().split('\n').length >= 3, 'the runs are in the history');
     assert.notEqual(procState(pid), 'T', 'api is not left paused');
-    assert.deepEqual(await openLedgerFaults(stateDir), []);
+    assert.deepEqual(await openFaultsIn(stateDir), []);
   });
 
   test('SIGTERM during a run aborts it, reverts the pause, and exits 3', async () => {
@@ -112,7 +98,7 @@ describe('faultline schedule', { concurrency: false }, () => {
       const journal = JSON.parse(await readFile(join(ran!.runs![0]!.reportDir!, 'journal.json'), 'utf8')) as { status: string; reasons: string[] };
       assert.equal(journal.status, 'aborted');
       assert.match(journal.reasons.join(' '), /SIGTERM/);
-      assert.deepEqual(await openLedgerFaults(stateDir), []);
+      assert.deepEqual(await openFaultsIn(stateDir), []);
     } finally {
       await writeFile(join(dir, 'long-pause.yaml'), pause(2500));
     }
@@ -154,9 +140,11 @@ describe('faultline schedule', { concurrency: false }, () => {
       assert.ok(parsed.scheduler.stoppedAt, `${status.stdout}\n${end.stdout}${end.stderr}`);
       assert.equal(parsed.jobs[0]!.counts.interrupted, 1);
       assert.ok((parsed.jobs[0]!.counts.ran ?? 0) >= 1);
-      assert.equal(parsed.jobs[0]!.lastRun?.runs?.[0]?.status, 'held');
+      // The run seen above held; a later tick may have started another that the SIGTERM aborted.
+      assert.ok(ticks.some((t) => t.outcome === 'ran' && t.runs?.[0]?.status === 'held'), JSON.stringify(ticks));
+      assert.match(parsed.jobs[0]!.lastRun?.runs?.[0]?.status ?? '', /^(held|aborted)$/);
       assert.ok(parsed.jobs[0]!.nextRun);
-      assert.deepEqual(await openLedgerFaults(stateDir), []);
+      assert.deepEqual(await openFaultsIn(stateDir), []);
     } finally {
       await writeFile(join(dir, 'long-pause.yaml'), pause(2500));
     }

@@ -77,7 +77,6 @@ Example plan:
       await requireApprovals(plan, stateDir);
       const started = new Date();
       const outDir = resolve(opts.out ?? join(stateDir, 'gamedays', `${started.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${slug(plan.title)}`));
-      await mkdir(outDir, { recursive: true });
       const facilitator = opts.facilitator ?? plan.facilitator ?? defaultFacilitator();
       const interrupt = new AbortController();
       const day = new GameDay(plan, {
@@ -91,6 +90,7 @@ Example plan:
         signal: interrupt.signal,
       });
       const control = await startControlServer(stateDir, (c) => day.command(c));
+      await mkdir(outDir, { recursive: true }); // after the refusals: a refused day leaves nothing behind
       const onSignal = (name: NodeJS.Signals) => {
         if (interrupt.signal.aborted) return void process.stderr.write(`faultline gameday: still reverting the run in progress after ${name}; it is undone before exit\n`);
         interrupt.abort(new Error(name === 'SIGINT' ? 'interrupted (Ctrl-C)' : `received ${name}`));

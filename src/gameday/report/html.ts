@@ -11,6 +11,7 @@ import { clock, dateTime, duration, linkFrom, sinceStart, spansDays, VERDICT_TEX
 import { dayScores, outcomeText, recoveryRows, summaryLine } from './summary.js';
 import { dayScoresChart, trendChart } from './trend-chart.js';
 import type { GamedayReport, LoadedItem, TimelineEntry } from './types.js';
+import { htmlPage } from '../../reporters/html/page.js';
 
 const EXTRA_CSS = `
 .badge.skipped, .badge.not-reached, .badge.running, .badge.in-progress { background: var(--muted); }
@@ -39,22 +40,7 @@ export function renderGamedayHtml(report: GamedayReport, outDir: string): string
     section('score-trend', 'Score trend', scoreTrend(report)),
     `<footer>faultline game day · ${esc(record.planFile)} · state dir ${esc(record.stateDir)}. Each run's figures come from its journal's analysis; the trend from the history (docs/gameday.md).</footer>`,
   ].join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(`Game day ${outcomeText(record.outcome)} · ${record.title} · faultline`)}</title>
-<style>${CSS}${EXTRA_CSS}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+  return htmlPage(`Game day ${outcomeText(record.outcome)} · ${record.title} · faultline`, CSS + EXTRA_CSS, body);
 }
 
 function section(id: string, title: string, html: string): string {

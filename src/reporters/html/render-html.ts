@@ -10,6 +10,7 @@ import { formatDuration } from '../../util/duration.js';
 import { at, checkLabel, escapeHtml as esc, ms, pct, runLine, STATUS_TEXT } from '../text.js';
 import { barChart, cascadeChart, laneChart, lineChart, type Band, type Lane, type LineSeries } from './svg.js';
 import { CSS } from './style.js';
+import { htmlPage } from './page.js';
 
 const COLORS = ['#0969da', '#bf3989', '#1a7f37', '#9a6700', '#8250df', '#cf222e', '#57606a'];
 
@@ -32,22 +33,7 @@ export function renderHtml(j: Journal): string {
     events(j),
     `<footer>faultline journal v${j.version} · ${esc(j.experimentFile)} · system ${esc(j.systemFile)} · seed ${j.seed} · probes every ${formatDuration(j.probeIntervalMs)}. Every figure is derived from journal.json; see docs/reports.md.</footer>`,
   ].join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(`${STATUS_TEXT[j.status]} · ${j.title} · faultline`)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+  return htmlPage(`${STATUS_TEXT[j.status]} · ${j.title} · faultline`, CSS, body);
 }
 
 function section(title: string, html: string): string {
