@@ -47,6 +47,7 @@ const HEAVY = [
   'test/catalog/runs-',
   'test/demo/suite-cli-',
   'test/demo/demo-command',
+  'test/demo/real-backends',
   'test/observability/',
   'test/web-dashboard/demo',
   'test/web-dashboard/browser',

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { freeBasePort, spanFree } from '../../demo/shop/free-ports.js';
 import { DEFAULT_BASE_PORT, PORT_SPAN } from '../../demo/shop/topology.js';
 import { runDemo } from '../../demo/run/run-demo.js';
+import { findRealBinaries } from '../../demo/real/binaries.js';
 import { UsageError } from '../../errors/index.js';
 import { abortOnSignals } from '../abort-on-signals.js';
 import { startRunGuard } from '../guarded-run.js';
@@ -21,6 +22,7 @@ interface DemoCliOptions extends MetricsFlags, DashboardFlags {
   verbose?: boolean;
   stateDir?: string;
   reaper?: boolean;
+  real?: boolean;
 }
 
 export const DEFAULT_DEMO_REPORT_DIR = 'faultline-demo-report';
@@ -28,6 +30,7 @@ export const DEFAULT_DEMO_REPORT_DIR = 'faultline-demo-report';
 export function registerDemo(program: Command, setExit: (code: number) => void): void {
   addDashboardOptions(addMetricsOptions(program.command('demo'))
     .description('Start the bundled demo shop (six services, local processes) and run its resilience suite against it, with live progress, a summary and reports')
+    .option('--real', 'the cache is a real redis-server and the store a real PostgreSQL (initdb into a temporary directory), both supervised by faultline and reached through its proxies; needs redis-server and postgresql installed')
     .option('--fragile', 'run against the fragile build (no timeouts, retries, breakers, fallbacks or restarts): the suite deviates and shows the cascade')
     .option('--quick', 'the quick suite only: three experiments, under 45 s')
     .option('--all', 'every experiment of the suite, the extended ones too (13; about 1.5 times as long as the default run)')
@@ -55,12 +58,15 @@ Exit codes:
 Examples:
   npm run demo                                  # the default suite, resilient build
   npm run demo -- --quick --fragile             # flags after --
+  npm run demo -- --real --quick                # on a real Redis and PostgreSQL
   faultline demo --quick --report-dir out/demo`,
     ))
     .action(async (opts: DemoCliOptions) => {
       if ([opts.quick, opts.all, opts.only !== undefined].filter(Boolean).length > 1) throw new UsageError('--quick, --all and --only: choose one');
       const only = opts.only?.split(',').map((n) => n.trim()).filter(Boolean);
       if (only && only.length === 0) throw new UsageError('--only needs experiment names, comma-separated');
+      // Before anything starts: without the servers, say what to install (exit 2).
+      const real = opts.real ? findRealBinaries() : undefined;
       const basePort = await chooseBasePort(opts.basePort);
       const stateDir = await stateDirFrom({ stateDir: opts.stateDir === undefined ? undefined : opts.stateDir });
       const demoState = join(stateDir, 'demo');
@@ -77,6 +83,7 @@ Examples:
           stateDir: demoState,
           basePort,
           keep: opts.keep === true,
+          ...(real ? { real } : {}),
           extraReporters: dashboard.reporters,
           verbose: opts.verbose === true,
           signal: signals.signal,

@@ -61,3 +61,15 @@ export function checkout(basePort: number, throughout = true): ProbeInput {
     throughout,
   };
 }
+
+/**
+ * The catalog's circuit breaker on the store opened during the run, read from its /metrics (a
+ * counter's increase since the steady state before). The fragile build has no breaker: it fails.
+ */
+export function storeBreakerOpened(basePort: number): ProbeInput {
+  return {
+    name: "catalog's breaker on the store opened",
+    metrics: { url: `${shopUrl(basePort, 'catalog')}/metrics`, name: 'shop_breaker_opened_total', labels: { dependency: 'store' } },
+    expect: { increase: { min: 1 } },
+  };
+}

@@ -11,7 +11,7 @@
  * about 85 s / 100 s. A fragile run whose service never returns waits out `within` (5 s).
  */
 import type { ExperimentInput } from '../../experiment/define.js';
-import { cartWriteFailsFast, checkout, productPage, storefront } from './probes.js';
+import { cartWriteFailsFast, checkout, productPage, storeBreakerOpened, storefront } from './probes.js';
 import { shopLoad } from './shop-load.js';
 
 export type SuiteNeed = 'proxy' | 'load';
@@ -34,6 +34,8 @@ export interface SuiteOptions {
   basePort: number;
   /** The experiment's `system:` (relative to the experiment file). Default ./faultline.yaml. */
   system?: string;
+  /** The store is a real PostgreSQL (`faultline demo --real`): its outage freezes the postmaster and every backend. */
+  real?: boolean;
 }
 
 /** Recovery for a killed service: the resilient build's supervisor restarts it in about a second. */
@@ -106,8 +108,10 @@ export function shopSuite(options: SuiteOptions): SuiteEntry[] {
         tags: ['demo', 'database-outage'],
         system,
         ...UNDER_LOAD(p),
-        hypothesis: { probes: [storefront(p), cartWriteFailsFast(p)] },
-        method: [{ fault: 'pause', target: 'store', duration: '5s' }],
+        // On the real parts (--real) the whole PostgreSQL is frozen, postmaster and backends, and the
+        // journal shows the breaker opening from the shop's own metrics.
+        hypothesis: { probes: [storefront(p), cartWriteFailsFast(p), ...(options.real ? [storeBreakerOpened(p)] : [])] },
+        method: [{ fault: 'pause', target: 'store', duration: '5s', ...(options.real ? { tree: true } : {}) }],
         recovery: RECOVERY,
         slos: [
           // Only the cart writes (1 in 10 requests) may fail while the store is down.

@@ -23,6 +23,8 @@ import { JournalReporter } from '../../reporters/journal-reporter.js';
 import type { Reporter } from '../../reporters/types.js';
 import { UsageError } from '../../errors/index.js';
 import { writeShopFiles, type ShopFiles } from '../files.js';
+import type { RealBinaries } from '../real/binaries.js';
+import { preparePostgres, type PostgresCluster } from '../real/postgres-dir.js';
 import { PORT_SPAN, SHOP_SERVICES, type ShopMode } from '../shop/topology.js';
 import { paintFor, type Output } from './paint.js';
 import { DemoProgress } from './progress.js';
@@ -54,6 +56,8 @@ export interface DemoOptions {
   guard?: (runId: string, maxDurationMs: number) => Promise<{ signal?: AbortSignal; done(): Promise<void> | void }>;
   /** More reporters for each run (a live dashboard's), after the report files: `reportFile` is the run's HTML report once written. */
   extraReporters?: (reportFile: () => string | undefined) => Reporter[];
+  /** `--real`: the cache is a real redis-server and the store a real PostgreSQL (findRealBinaries()). */
+  real?: RealBinaries;
 }
 
 export const SUMMARY_JSON = 'summary.json';
@@ -70,8 +74,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const kinds = faultRegistry();
   const runs: DemoRun[] = [];
   let stopped: string | undefined;
+  let cluster: PostgresCluster | undefined;
   try {
-    const files = await writeShopFiles(workDir, { mode: o.mode, basePort: o.basePort, dataDir: join(workDir, 'data'), set: o.only ? 'all' : o.set });
+    if (o.real) cluster = await preparePostgres(o.real); // initdb and the store's tables, once
+    const redisDir = join(workDir, 'redis');
+    if (o.real) await mkdir(redisDir);
+    const real = o.real && cluster ? { bins: o.real, postgres: cluster, redisDir } : undefined;
+    const files = await writeShopFiles(workDir, { mode: o.mode, basePort: o.basePort, dataDir: join(workDir, 'data'), set: o.only ? 'all' : o.set, ...(real ? { real } : {}) });
     if (o.only) selectOnly(files, o.only);
     const skipped: DemoSummary['skipped'] = files.skipped.map((s) => ({ name: s.entry.name, missing: [...s.missing] }));
     await prepareReportDir(reportDir);
@@ -80,6 +89,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     const which = o.only ? `${files.experiments.length} of the suite's experiments` : `${o.set} suite: ${files.experiments.length} experiments`;
     w(p.bold(`faultline demo · the ${o.mode} build of the demo shop · ${which}`));
     w(p.dim(`  shop:    ${SHOP_SERVICES.length} services on 127.0.0.1:${o.basePort}-${o.basePort + SHOP_SERVICES.length - 1}, each call through a faultline proxy (127.0.0.1:${o.basePort + 10}-${o.basePort + PORT_SPAN - 1}); started and stopped by each run`));
+    if (real) w(p.dim(`  real:    cache = ${real.bins.redisServer}, store = ${real.bins.postgres} (cluster ${cluster!.dataDir}), each a process service reached through its proxies`));
     w(p.dim(`  files:   ${workDir}${o.keep ? ' (kept)' : ' (removed at the end; --keep keeps it)'}`));
     w(p.dim(`  reports: ${relReportDir}/   state: ${displayPath(o.stateDir)}`));
     for (const s of skipped) w(p.dim(`  skipped: ${s.name} (needs ${s.missing.join(', ')})`));
@@ -127,6 +137,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     return summary;
   } finally {
     if (!o.keep) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    if (!o.keep) await cluster?.dispose().catch(() => undefined);
   }
 }
 

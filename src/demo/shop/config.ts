@@ -4,7 +4,8 @@
  *   SHOP_MODE            resilient | fragile (default resilient)
  *   SHOP_PORT            port to listen on (required); SHOP_HOST (default 127.0.0.1)
  *   SHOP_<DEP>_URL       where each dependency answers, e.g. SHOP_STORE_URL=http://127.0.0.1:17312
- *                        (a faultline proxy's listen address when calls go through the proxy)
+ *                        (a faultline proxy's listen address when calls go through the proxy);
+ *                        with real backends, SHOP_CACHE_URL=redis://… and SHOP_STORE_URL=postgres://…
  *   SHOP_DATA_DIR        store only: the directory of its append-only data file (required)
  *   SHOP_CACHE_FRESH_MS  catalog: how long a cached product list counts as fresh (default 1000)
  *   SHOP_PAYMENTS_LATENCY_MS  payments: time each charge takes (default 10)
@@ -36,7 +37,9 @@ export function configFromEnv(service: ShopService, env: NodeJS.ProcessEnv = pro
   for (const dep of DEPENDENCIES[service]) {
     const url = env[upstreamVar(dep)];
     if (!url) throw new ConfigError(`${service} calls ${dep}: set ${upstreamVar(dep)} (e.g. http://127.0.0.1:17312)`);
-    if (!/^http:\/\/[^/]+$/.test(url.replace(/\/$/, ''))) throw new ConfigError(`${upstreamVar(dep)} must be http://host:port, got ${JSON.stringify(url)}`);
+    // A real backend (faultline demo --real): redis:// for the cache, postgres:// for the store.
+    const real = (dep === 'cache' && url.startsWith('redis://')) || (dep === 'store' && url.startsWith('postgres://'));
+    if (!real && !/^http:\/\/[^/]+$/.test(url.replace(/\/$/, ''))) throw new ConfigError(`${upstreamVar(dep)} must be http://host:port, got ${JSON.stringify(url)}`);
     upstreams[dep] = url.replace(/\/$/, '');
   }
   const config: ShopConfig = {

@@ -25,7 +25,7 @@ import {
   TimeoutStrategy,
   type IPolicy,
 } from 'cockatiel';
-import { UpstreamError, type CallOptions, type ServiceClient, type UpstreamResponse } from './http/client.js';
+import { UpstreamError, type CallOptions, type UpstreamClient, type UpstreamResponse } from './http/client.js';
 import type { ShopMetrics } from './shop-metrics.js';
 import type { ShopMode } from './topology.js';
 
@@ -67,11 +67,11 @@ const isTransient = (err: Error) => (err instanceof UpstreamError && err.status 
 
 export class Dependency {
   readonly name: string;
-  readonly #client: ServiceClient;
+  readonly #client: UpstreamClient;
   readonly #metrics: ShopMetrics;
   readonly #policies?: { retrying: IPolicy; once: IPolicy; state: () => CircuitState };
 
-  constructor(client: ServiceClient, mode: ShopMode, metrics: ShopMetrics, settings: Partial<PolicySettings> = {}) {
+  constructor(client: UpstreamClient, mode: ShopMode, metrics: ShopMetrics, settings: Partial<PolicySettings> = {}) {
     this.name = client.dependency;
     this.#client = client;
     this.#metrics = metrics;

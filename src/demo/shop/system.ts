@@ -3,7 +3,8 @@
  * the object to write as faultline.yaml (or to hand to the library). Every service is a `process`
  * service started from this package's own files; every service-to-service call goes through a
  * faultline proxy named after the dependency (`gateway.catalog`, `cart.store`, …) when the proxy
- * driver is there, and straight to the dependency when it is not.
+ * driver is there, and straight to the dependency when it is not. With `real` (`faultline demo
+ * --real`) the cache and the store are a real redis-server and PostgreSQL (real/real-services.ts).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,6 +12,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinDrivers } from '../../drivers/index.js';
 import type { SystemInput } from '../../experiment/define.js';
+import { REAL_DESCRIPTIONS, realService, realUrl, type RealParts } from '../real/real-services.js';
 import { DEFAULT_BASE_PORT, DEPENDENCIES, proxyPort, SHOP_SERVICES, servicePort, upstreamVar, type ShopMode, type ShopService } from './topology.js';
 
 export type ShopRuntime = 'compiled' | 'source';
@@ -33,6 +35,8 @@ export interface ShopSystemOptions {
   restartDelay?: string;
   /** Extra environment for every service (e.g. SHOP_PAYMENTS_LATENCY_MS). */
   env?: Record<string, string>;
+  /** `faultline demo --real`: the cache is a real redis-server and the store a real PostgreSQL. */
+  real?: RealParts;
 }
 
 const DESCRIPTIONS: Record<ShopService, string> = {
@@ -55,13 +59,16 @@ export function shopSystem(options: ShopSystemOptions): SystemInput {
     const env: Record<string, string> = { ...options.env, SHOP_MODE: options.mode, SHOP_PORT: String(servicePort(base, name)) };
     for (const dep of deps) {
       const port = viaProxy ? proxyPort(base, name, dep) : servicePort(base, dep);
-      env[upstreamVar(dep)] = `http://127.0.0.1:${port}`;
+      env[upstreamVar(dep)] = options.real && isReal(dep) ? realUrl(dep, port) : `http://127.0.0.1:${port}`;
     }
     if (name === 'store') env.SHOP_DATA_DIR = resolve(options.dataDir);
+    const real = options.real && isReal(name) ? realService(name, options.real, servicePort(base, name), restart) : undefined;
     services[name] = {
-      description: `${DESCRIPTIONS[name]} (${options.mode} build)`,
-      process: { command: [...command, name], env, restart, readyTimeout: '15s', stopTimeout: '2s' },
-      health: { http: `${shopUrl(base, name)}/health`, expectStatus: 200, timeout: '500ms' },
+      description: `${real ? REAL_DESCRIPTIONS[name as 'cache' | 'store'] : DESCRIPTIONS[name]} (${options.mode} build)`,
+      ...(real ?? {
+        process: { command: [...command, name], env, restart, readyTimeout: '15s', stopTimeout: '2s' },
+        health: { http: `${shopUrl(base, name)}/health`, expectStatus: 200, timeout: '500ms' },
+      }),
       dependsOn: [...deps],
       ...(viaProxy && deps.length
         ? { proxies: deps.map((dep) => ({ name: dep, listen: `127.0.0.1:${proxyPort(base, name, dep)}`, upstream: `127.0.0.1:${servicePort(base, dep)}` })) }
@@ -69,6 +76,10 @@ export function shopSystem(options: ShopSystemOptions): SystemInput {
     };
   }
   return { name: `faultline demo shop (${options.mode})`, probeInterval: '250ms', services };
+}
+
+function isReal(service: ShopService): service is 'cache' | 'store' {
+  return service === 'cache' || service === 'store';
 }
 
 /** Base URL of a service (the gateway's is the shop's public address). */

@@ -33,7 +33,13 @@ export class UpstreamError extends Error {
 // request never races a server closing the socket it reuses.
 const agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 4000 });
 
-export class ServiceClient {
+/** What a service's code calls a dependency through: this HTTP client, or a real backend's (shop/backends/). */
+export interface UpstreamClient {
+  readonly dependency: string;
+  call(path: string, options?: CallOptions): Promise<UpstreamResponse>;
+}
+
+export class ServiceClient implements UpstreamClient {
   constructor(
     readonly dependency: string,
     readonly baseUrl: string,

@@ -1,6 +1,6 @@
 /** What each shop service module provides, and helpers they share. */
 import type { ShopConfig } from '../config.js';
-import { ServiceClient } from '../http/client.js';
+import { upstreamClient } from '../backends/upstream-client.js';
 import { HttpError, type HealthReport, type Route } from '../http/server.js';
 import { Dependency, type PolicySettings } from '../resilience.js';
 import type { ShopMetrics } from '../shop-metrics.js';
@@ -19,7 +19,7 @@ export function dependencies<D extends ShopService>(config: ShopConfig, metrics:
   for (const name of Object.keys(settings) as D[]) {
     const url = config.upstreams[name];
     if (!url) throw new Error(`${config.service}: no address for ${name}`);
-    out[name] = new Dependency(new ServiceClient(name, url), config.mode, metrics, { halfOpenAfterMs: config.breakerHalfOpenMs, ...settings[name] });
+    out[name] = new Dependency(upstreamClient(name, url), config.mode, metrics, { halfOpenAfterMs: config.breakerHalfOpenMs, ...settings[name] });
   }
   return out;
 }
