@@ -15,7 +15,7 @@
 // Environment: FAULTLINE_TEST_CONCURRENCY (files at once), FAULTLINE_TEST_HEAVY (heavy files at
 // once), FAULTLINE_TEST_FILE_TIMEOUT (ms before a file is killed as hung; default 30 min).
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, sep } from 'node:path';
 
@@ -85,6 +85,23 @@ const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 
+/**
+ * CPU seconds a running file has used with the children it has reaped (Linux: /proc/PID/stat's
+ * utime, stime, cutime and cstime), or undefined. Sampled each second while it runs, so the last
+ * second is missing: the summary's "most CPU" ranks files, it is not an exact account.
+ */
+const TICKS_PER_SECOND = 100;
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14-17 of stat(5), counted from the state field (3) after the command name.
+    return fields.slice(11, 15).reduce((n, f) => n + Number(f), 0) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Run one file; resolve with its result once it has exited. */
 function runFile(file) {
   return new Promise((resolve) => {
@@ -96,6 +113,8 @@ function runFile(file) {
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
+    let cpu;
+    const sampler = setInterval(() => (cpu = cpuSeconds(child.pid) ?? cpu), 1000);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -103,12 +122,13 @@ function runFile(file) {
     }, fileTimeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearInterval(sampler);
       const ms = performance.now() - started;
       // eslint-disable-next-line no-control-regex
       const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
       const count = (what) => Number(plain.match(new RegExp(`^ℹ ${what} (\\d+)$`, 'm'))?.[1] ?? 0);
       if (timedOut) output += `\n${file}: killed after ${seconds(fileTimeoutMs)} (FAULTLINE_TEST_FILE_TIMEOUT): a test hung, or the machine is very busy\n`;
-      resolve({ file, ms, ok: code === 0 && !timedOut, code, signal, output, tests: count('tests'), pass: count('pass'), fail: count('fail'), skipped: count('skipped') + count('todo') + count('cancelled') });
+      resolve({ file, ms, cpu, ok: code === 0 && !timedOut, code, signal, output, tests: count('tests'), pass: count('pass'), fail: count('fail'), skipped: count('skipped') + count('todo') + count('cancelled') });
     });
   });
 }
@@ -169,6 +189,12 @@ console.log(`\n${paint('1', 'Summary')}`);
 console.log(`  ${results.length} files · ${sum('tests')} tests · ${sum('pass')} passed · ${sum('fail')} failed · ${sum('skipped')} skipped/cancelled · ${seconds(wall)} wall, ${seconds(sum('ms'))} of file time`);
 console.log('  slowest files:');
 for (const r of slowest) console.log(`    ${seconds(r.ms).padStart(7)}  ${r.file}`);
+const measured = results.filter((r) => r.cpu !== undefined);
+if (measured.length > 0) {
+  const cpuTotal = measured.reduce((n, r) => n + r.cpu, 0);
+  console.log(`  most CPU (of ${cpuTotal.toFixed(0)} s in all, ${(cpuTotal / (wall / 1000)).toFixed(1)} cores busy on average; each file with what it started):`);
+  for (const r of [...measured].sort((a, b) => b.cpu - a.cpu).slice(0, 10)) console.log(`    ${`${r.cpu.toFixed(1)}s`.padStart(7)}  ${r.file}`);
+}
 if (failed.length > 0) {
   console.log(paint('31', `  ${failed.length} file(s) failed:`));
   for (const r of failed) console.log(paint('31', `    ${r.file} (${r.signal ? `killed by ${r.signal}` : `exit ${r.code}`})`));
