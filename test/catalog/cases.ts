@@ -35,7 +35,8 @@ export const CASES: CatalogCase[] = [
   { name: 'multiple-concurrent-failures', args: () => ['--target', 'cart,payments', '--set', 'wait=2s', ...SHORT], expected: { resilient: 'held', fragile: 'deviated' } },
   { name: 'dependency-latency', args: (p) => ['--target', 'catalog', '--set', 'delay=2s', '--set', 'duration=4s', ...storefront(p), ...SHORT], expected: { resilient: 'held', fragile: 'deviated' } },
   { name: 'network-partition', args: () => ['--target', 'store', '--set', 'duration=4s', ...SHORT], expected: { resilient: 'held', fragile: 'deviated' } },
-  // Absolute latency bounds: a factor of a few-millisecond baseline is noise on a busy machine.
+  // Absolute latency bounds: a factor of a few-millisecond baseline is noise on a busy machine (and
+  // load-with-chaos's p95 was seen at 314 ms against 300 ms on a loaded one; the fragile build breaks its error SLO).
   { name: 'cache-unavailability', args: () => ['--target', 'cache', '--set', 'duration=4s', '--set', 'baseline=2s', '--set', 'p95=500ms', ...SHORT], expected: { resilient: 'held', fragile: 'deviated' } },
   { name: 'database-outage', args: () => ['--target', 'store', '--set', 'duration=4s', ...SHORT], expected: { resilient: 'held', fragile: 'deviated' } },
   {
@@ -51,7 +52,7 @@ export const CASES: CatalogCase[] = [
     note: { fragile: 'cannot separate the builds: neither has anything CPU or memory pressure of this size breaks (docs/catalog.md)' },
     root: true,
   },
-  { name: 'load-with-chaos', args: (p) => ['--target', 'catalog', '--set', 'baseline=2s', '--set', 'wait=3s', '--set', 'p95=300ms', ...storefront(p), ...SHORT], expected: { resilient: 'held', fragile: 'deviated' } },
+  { name: 'load-with-chaos', args: (p) => ['--target', 'catalog', '--set', 'baseline=2s', '--set', 'wait=3s', '--set', 'p95=1s', ...storefront(p), ...SHORT], expected: { resilient: 'held', fragile: 'deviated' } },
   {
     name: 'circuit-breaker-validation',
     args: (p) => ['--target', 'gateway', '--set', 'dependency=catalog', '--set', 'duration=4s', '--set', 'settle=3s', ...storefront(p), ...SHORT],
