@@ -3,8 +3,8 @@
  * file (see label-match.ts). Advisory: when the engine does not answer, the caller falls back to
  * the project name the file implies, so this never throws and waits a few seconds at most.
  */
-import Docker from 'dockerode';
-import { describeEngine, dockerOptions, engineAddress, engineMessage } from '../drivers/docker/engine.js';
+import type Docker from 'dockerode';
+import { describeEngine, dockerOptions, engineAddress, engineMessage, newDocker } from '../drivers/docker/engine.js';
 import { COMPOSE_LABELS, startedFromFile } from './label-match.js';
 
 /** Long enough for a busy engine; short enough that `init` on a machine with a hung one is not stuck. */
@@ -41,7 +41,7 @@ export async function composeProjectsOf(composeFile: string, options: LookupOpti
   const shown = describeEngine(engine);
   let list: Docker.ContainerInfo[];
   try {
-    const docker = new Docker(dockerOptions(engine, options.timeoutMs ?? LOOKUP_TIMEOUT_MS));
+    const docker = newDocker(dockerOptions(engine, options.timeoutMs ?? LOOKUP_TIMEOUT_MS));
     list = await docker.listContainers({ all: true, filters: { label: [COMPOSE_LABELS.project] } });
   } catch (err) {
     const code = (err as { code?: string }).code;
