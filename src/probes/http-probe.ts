@@ -1,6 +1,6 @@
 /** HTTP probe: one request, status and the first 64 KiB of the body. */
-import { Agent, request } from 'undici';
 import { startDeadline } from './deadline.js';
+import { lazyClient } from './undici-client.js';
 import { errorText } from './error-text.js';
 import { MAX_CAPTURE_BYTES, type HttpRequestSpec, type ProbeOptions, type ProbeResult } from './types.js';
 
@@ -9,10 +9,11 @@ import { MAX_CAPTURE_BYTES, type HttpRequestSpec, type ProbeOptions, type ProbeR
  * fresh connection: a killed or restarted server shows up on the very next probe instead of
  * behind a pooled socket, and latency includes connecting, as a client arriving now would see it.
  */
-const agent = new Agent({ keepAliveTimeout: 1000, keepAliveMaxTimeout: 1000 });
+const client = lazyClient({ keepAliveTimeout: 1000, keepAliveMaxTimeout: 1000 });
 
 export async function httpProbe(target: string | HttpRequestSpec, options: ProbeOptions): Promise<ProbeResult> {
   const spec = typeof target === 'string' ? { url: target } : target;
+  const { request, agent } = await client();
   const deadline = startDeadline(options.timeout, options.signal);
   const started = performance.now();
   let status: number | undefined;

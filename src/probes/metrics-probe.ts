@@ -9,9 +9,9 @@
  * probe's scrape at the run's steady-state check before the method (`phase: 'before'`), or its
  * first scrape in the run. State is kept per query object: one parsed experiment, one run.
  */
-import { Agent, request } from 'undici';
 import { aggregate } from './aggregate.js';
 import { startDeadline } from './deadline.js';
+import { lazyClient } from './undici-client.js';
 import { errorText } from './error-text.js';
 import { formatLabels, parsePrometheusText, PromParseError, selectSamples, seriesKey } from './prometheus-text.js';
 import type { MetricReading, MetricsQuery, ProbeOptions, ProbeResult } from './types.js';
@@ -19,7 +19,7 @@ import type { MetricReading, MetricsQuery, ProbeOptions, ProbeResult } from './t
 /** Metrics pages can be large (histograms per route); a bound all the same. */
 export const MAX_METRICS_BYTES = 16 * 1024 * 1024;
 
-const agent = new Agent({ keepAliveTimeout: 1000, keepAliveMaxTimeout: 1000 });
+const client = lazyClient({ keepAliveTimeout: 1000, keepAliveMaxTimeout: 1000 });
 
 interface CounterState {
   /** Sequence number of the last scrape started, and of the last one applied. */
@@ -34,6 +34,7 @@ const states = new WeakMap<MetricsQuery, CounterState>();
 
 export async function metricsProbe(query: MetricsQuery, options: ProbeOptions): Promise<ProbeResult> {
   const state = stateOf(query);
+  const { request, agent } = await client();
   const seq = ++state.started;
   const deadline = startDeadline(options.timeout, options.signal);
   const started = performance.now();

@@ -4,16 +4,16 @@
  * PromQL guardrails. Everything that leaves no number — no answer, an API error, a range vector,
  * no series, several series without an aggregate, NaN — comes back as a reason, never a throw.
  */
-import { Agent, request } from 'undici';
 import { aggregate as combine } from './aggregate.js';
 import { startDeadline } from './deadline.js';
+import { lazyClient } from './undici-client.js';
 import { errorText } from './error-text.js';
 import type { MetricsAggregate, PrometheusQuery, PromqlReading } from './types.js';
 
 /** API answers are small (one instant vector); a bound all the same. */
 const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
-const agent = new Agent({ keepAliveTimeout: 4000, keepAliveMaxTimeout: 10_000 });
+const client = lazyClient({ keepAliveTimeout: 4000, keepAliveMaxTimeout: 10_000 });
 
 export type PromqlOutcome = { ok: true; reading: PromqlReading; latencyMs: number; status: number } | { ok: false; error: string; latencyMs: number; status?: number };
 
@@ -32,6 +32,7 @@ interface ApiAnswer {
 }
 
 export async function queryPrometheus(q: PrometheusQuery, options: PromqlOptions): Promise<PromqlOutcome> {
+  const { request, agent } = await client();
   const started = performance.now();
   const took = () => performance.now() - started;
   const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...q.headers };
