@@ -1,11 +1,7 @@
 /** The shop's records, the seed catalog, and checks on what clients send. Prices are in cents. */
 import { badRequest } from './services/service.js';
 
-export interface Product {
-  id: string;
-  name: string;
-  price: number;
-}
+export { SEED_PRODUCTS, type Product } from './seed.js';
 
 export interface CartItem {
   productId: string;
@@ -28,21 +24,6 @@ export interface Order {
   chargeId?: string;
   createdAt: string;
 }
-
-export const SEED_PRODUCTS: Product[] = [
-  ['p1', 'Fault-tolerant teapot', 2400],
-  ['p2', 'Circuit breaker (decorative)', 1800],
-  ['p3', 'Jittered backoff socks', 900],
-  ['p4', 'Bulkhead bookends', 3200],
-  ['p5', 'Stale-cache sourdough starter', 1200],
-  ['p6', 'Idempotency key ring', 700],
-  ['p7', 'Partition-proof umbrella', 2900],
-  ['p8', 'Graceful degradation mug', 1100],
-  ['p9', 'Retry-after alarm clock', 2200],
-  ['p10', 'Chaos monkey plush', 1900],
-  ['p11', 'Steady-state scented candle', 1500],
-  ['p12', 'Blast radius frisbee', 800],
-].map(([id, name, price]) => ({ id: id as string, name: name as string, price: price as number }));
 
 const USER = /^[A-Za-z0-9_-]{1,64}$/;
 

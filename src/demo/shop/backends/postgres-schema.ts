@@ -2,7 +2,7 @@
  * The store's tables on PostgreSQL and the seed catalog, as SQL for `postgres --single` (one
  * statement per line: single-user mode ends a statement at the newline). Idempotent.
  */
-import { SEED_PRODUCTS } from '../domain.js';
+import { SEED_PRODUCTS } from '../seed.js';
 
 export function storeSchemaSql(): string {
   const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
