@@ -22,6 +22,7 @@ import type { LoadRecord } from '../journal/types.js';
 import { prepareMix } from './mix.js';
 import type { WindowFigures } from './live-window.js';
 import { LoadRecorder } from './recorder.js';
+import type { LoadSlice } from './slice.js';
 import { LATE_MS, type BuiltinLoadSpec } from './spec.js';
 import type { LoadPhaseName, LoadProgress, LoadRun, LoadTotals, StartLoadOptions } from './types.js';
 
@@ -34,6 +35,33 @@ const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 const MAX_DRAIN_MS = 2000;
 /** Waiting (open-model backlog) requests counted into live figures, oldest first. */
 const MAX_OUTSTANDING_SAMPLE = 10_000;
+
+/**
+ * This engine runs one share of a load split across worker threads (worker-pool.ts). The main
+ * thread owns the time series and the phases: a share keeps no buckets of its own, and hands its
+ * figures over as slices when asked.
+ */
+export interface Shard {
+  /** Open model: this share sends requests index, index + count, index + 2·count … of the whole schedule. */
+  index: number;
+  count: number;
+  /** performance.now(), in this thread, at which the whole schedule starts. */
+  startPerf: number;
+}
+
+/** A share's counters, for the main thread to sum. */
+export interface ShardCounters {
+  sent: number;
+  late: number;
+  notSent: number;
+  cutOff: number;
+  bytes: number;
+  /** Requests of the schedule this share reached (sent or queued). */
+  scheduled: number;
+  /** When this share stopped sending (performance.now() in its thread; 0 while it still sends). */
+  sendingEndedPerf: number;
+  error?: string;
+}
 
 /** One in-flight request at a time; undici calls it as the request's handler, and it is reused for the next. */
 class Slot {
@@ -104,6 +132,10 @@ export class BuiltinLoad implements LoadRun {
   readonly #startPerf: number;
   readonly #startT: number;
   readonly #endPerf: number;
+  /** Open model: this engine's requests are schedule indices offset, offset + stride, … (a shard's share). */
+  readonly #offset: number;
+  readonly #stride: number;
+  readonly #shard: boolean;
   /** Open model: how many requests the whole duration holds (Infinity without a duration). */
   readonly #due: number;
   #scheduled = 0;
@@ -126,14 +158,20 @@ export class BuiltinLoad implements LoadRun {
   #resolveEnded!: () => void;
   #drained: (() => void) | undefined;
   #stopping: Promise<LoadRecord> | undefined;
+  #halting: Promise<void> | undefined;
+  /** Run time the figures end at: after the drain, before the connections close. */
+  #haltT = 0;
   #totals: LoadTotals | undefined;
 
-  constructor(spec: BuiltinLoadSpec, options: StartLoadOptions = {}) {
+  constructor(spec: BuiltinLoadSpec, options: StartLoadOptions = {}, shard?: Shard) {
     this.#spec = spec;
     const url = new URL(spec.url);
     this.#origin = url.origin;
     this.#mix = prepareMix(spec.requests);
-    this.#startPerf = performance.now();
+    this.#startPerf = shard?.startPerf ?? performance.now();
+    this.#shard = shard !== undefined;
+    this.#offset = shard?.index ?? 0;
+    this.#stride = shard?.count ?? 1;
     const now = options.now;
     this.#runNow = now ?? (() => performance.now() - this.#startPerf);
     this.#startT = this.#runNow();
@@ -142,7 +180,7 @@ export class BuiltinLoad implements LoadRun {
     this.#open = spec.rate !== undefined;
     this.#ratePerMs = (spec.rate ?? 0) / 1000;
     this.#endPerf = spec.durationMs !== undefined ? this.#startPerf + spec.durationMs : Infinity;
-    this.#due = spec.durationMs !== undefined ? Math.max(1, Math.round(spec.durationMs * this.#ratePerMs)) : Infinity;
+    this.#due = this.#share(spec.durationMs !== undefined ? Math.max(1, Math.round(spec.durationMs * this.#ratePerMs)) : Infinity);
     this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
     this.#signal = options.signal;
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -150,7 +188,7 @@ export class BuiltinLoad implements LoadRun {
       this.#endGeneration();
       return;
     }
-    this.#scheduleRotation();
+    if (!this.#shard) this.#scheduleRotation();
     if (this.#open) this.#tick();
     else this.#startClosed();
   }
@@ -221,7 +259,7 @@ export class BuiltinLoad implements LoadRun {
     this.#tickTimer = undefined;
     if (!this.#generating) return;
     const now = performance.now();
-    const due = Math.min(this.#due, Math.floor((Math.min(now, this.#endPerf) - this.#startPerf) * this.#ratePerMs) + 1);
+    const due = Math.min(this.#due, this.#share(Math.floor((Math.min(now, this.#endPerf) - this.#startPerf) * this.#ratePerMs) + 1));
     while (this.#scheduled < due) {
       this.#launch(this.#scheduled++, now);
       if (!this.#generating) return;
@@ -250,7 +288,12 @@ export class BuiltinLoad implements LoadRun {
 
   /** performance.now() at which request `index` of the open model's schedule is due. */
   #intended(index: number): number {
-    return this.#startPerf + index / this.#ratePerMs;
+    return this.#startPerf + (this.#offset + index * this.#stride) / this.#ratePerMs;
+  }
+
+  /** How many of the schedule's first `n` requests are this engine's (all of them unless it is a shard). */
+  #share(n: number): number {
+    return n > this.#offset ? Math.ceil((n - this.#offset) / this.#stride) : 0;
   }
 
   // ---- connections ----
@@ -368,7 +411,36 @@ export class BuiltinLoad implements LoadRun {
     return this.#stopping;
   }
 
-  async #stop(): Promise<LoadRecord> {
+  // ---- a shard's side of the worker pool ----
+
+  /** The figures since the last slice (a shard's main thread adds them to its recorder). */
+  slice(): LoadSlice {
+    return this.#recorder.takeSlice();
+  }
+
+  counters(): ShardCounters {
+    const c: ShardCounters = { sent: this.#sent, late: this.#late, notSent: this.#notSent, cutOff: this.#cutOff, bytes: this.bytes, scheduled: this.#scheduled, sendingEndedPerf: this.#endPerfActual };
+    if (this.#error !== undefined) c.error = this.#error;
+    return c;
+  }
+
+  /** performance.now() each outstanding request counts from (in flight, then waiting for a connection, oldest first), at most `limit`. */
+  outstanding(limit = MAX_OUTSTANDING_SAMPLE): number[] {
+    const from: number[] = [];
+    if (this.#closed) return from;
+    for (const slot of this.#slots) if (slot.busy) from.push(slot.from);
+    const waiting = Math.min(this.#backlogTail, this.#backlogHead + limit);
+    for (let i = this.#backlogHead; i < waiting; i++) from.push(this.#intended(i));
+    return from;
+  }
+
+  /** Stops sending, drains, counts what is cut off and closes the connections; the figures stay for slice() and counters(). Idempotent. */
+  halt(): Promise<void> {
+    this.#halting ??= this.#halt();
+    return this.#halting;
+  }
+
+  async #halt(): Promise<void> {
     this.#endGeneration();
     if (this.#inFlight > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -387,10 +459,15 @@ export class BuiltinLoad implements LoadRun {
     }
     this.#closed = true;
     clearTimeout(this.#rotateTimer);
-    const endT = this.#runNow();
+    this.#haltT = this.#runNow();
+    await Promise.all(this.#clients.map((c) => c.destroy().catch(() => undefined)));
+  }
+
+  async #stop(): Promise<LoadRecord> {
+    await this.halt();
+    const endT = this.#haltT;
     const { phases, buckets, total } = this.#recorder.finish(endT);
     this.#emit(buckets.at(-1));
-    await Promise.all(this.#clients.map((c) => c.destroy().catch(() => undefined)));
 
     this.#totals = { ...total, sent: this.#sent, notSent: this.#notSent, cutOff: this.#cutOff, bytes: this.bytes };
     const record: LoadRecord = { tool: 'builtin', phases, buckets, notSent: this.#notSent, cutOff: this.#cutOff };
@@ -411,7 +488,7 @@ export class BuiltinLoad implements LoadRun {
 }
 
 /** Requests per second to 0.1. */
-function perSecond(requests: number, ms: number): number {
+export function perSecond(requests: number, ms: number): number {
   return Math.round((requests / ms) * 10_000) / 10;
 }
 
