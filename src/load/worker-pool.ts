@@ -85,8 +85,12 @@ export class WorkerPoolLoad implements LoadRun {
   readonly ended: Promise<void>;
   readonly #spec: BuiltinLoadSpec;
   readonly #members: Member[] = [];
-  /** Made when the schedule starts (every worker ready), so the figures count from then: a worker takes a moment to start. */
-  #recorder: LoadRecorder | undefined;
+  /**
+   * Made again when the schedule starts (every worker ready), so the figures count from then — a
+   * worker takes a moment to start — unless a phase was marked before: then the phases as marked.
+   */
+  #recorder: LoadRecorder;
+  #marked = false;
   readonly #keepRecentMs: number;
   readonly #runNow: () => number;
   readonly #onBucket: StartLoadOptions['onBucket'];
@@ -114,6 +118,7 @@ export class WorkerPoolLoad implements LoadRun {
     this.#runNow = options.now ?? (() => performance.now() - this.#createdPerf);
     this.#onBucket = options.onBucket;
     this.#keepRecentMs = options.keepRecentMs ?? 0;
+    this.#recorder = this.#makeRecorder();
     this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
     this.#signal = options.signal;
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -182,7 +187,7 @@ export class WorkerPoolLoad implements LoadRun {
   /** Every worker is ready: the schedule starts now, on the clock all threads share. */
   #start(): void {
     this.#startPerf = performance.now();
-    this.#makeRecorder();
+    if (!this.#marked) this.#makeRecorder();
     const startEpoch = performance.timeOrigin + this.#startPerf;
     for (const m of this.#members) this.#post(m, { type: 'start', startEpoch });
     this.#scheduleRotation();
@@ -203,7 +208,7 @@ export class WorkerPoolLoad implements LoadRun {
   // ---- cuts: the workers' slices, merged in order ----
 
   #cut(action: CutAction): void {
-    if (this.#closed || this.#recorder === undefined) return;
+    if (this.#closed) return;
     const seq = ++this.#seq;
     this.#cuts.push({ seq, action, replies: new Map() });
     for (const m of this.#members) this.#post(m, { type: 'flush', seq });
@@ -213,7 +218,6 @@ export class WorkerPoolLoad implements LoadRun {
   /** Applies the cuts every worker has answered, oldest first: their slices into the recorder, then the boundary. */
   #settle(): void {
     const recorder = this.#recorder;
-    if (recorder === undefined) return;
     while (this.#cuts.length > 0) {
       const cut = this.#cuts[0]!;
       if (!this.#members.every((m) => m.gone || cut.replies.has(m.index))) return;
@@ -247,14 +251,15 @@ export class WorkerPoolLoad implements LoadRun {
   mark(phase: LoadPhaseName): void {
     if (this.#closed || phase === this.#phase) return;
     this.#phase = phase;
+    this.#marked = true;
     this.#cut({ kind: 'mark', phase, t: this.#runNow() });
   }
 
   progress(): LoadProgress {
     return {
       elapsedMs: this.#startPerf === undefined ? 0 : performance.now() - this.#startPerf,
-      requests: this.#recorder?.requests ?? 0,
-      errors: this.#recorder?.errors ?? 0,
+      requests: this.#recorder.requests,
+      errors: this.#recorder.errors,
       late: this.#members.reduce((n, m) => n + m.late, 0),
       phase: this.#phase,
       ...(this.#last ? { last: this.#last } : {}),
@@ -266,7 +271,7 @@ export class WorkerPoolLoad implements LoadRun {
     const nowEpoch = performance.timeOrigin + performance.now();
     const ages: number[] = [];
     for (const m of this.#members) for (const from of m.outstanding) ages.push(nowEpoch - from);
-    return this.#recorder?.recent(windowMs, this.#runNow(), ages) ?? { requests: 0, errors: 0, p95Ms: null };
+    return this.#recorder.recent(windowMs, this.#runNow(), ages);
   }
 
   totals(): LoadTotals | undefined {
@@ -304,7 +309,7 @@ export class WorkerPoolLoad implements LoadRun {
     clearInterval(this.#liveTimer);
     // Every worker that reported has answered every cut sent before its stop (messages keep their order).
     this.#settle();
-    const recorder = this.#recorder ?? this.#makeRecorder();
+    const recorder = this.#recorder;
     // What is left belongs to the last bucket: replies to cuts a lost worker never answered, and final slices.
     for (const cut of this.#cuts.splice(0)) for (const slices of cut.replies.values()) for (const slice of slices) recorder.absorb(slice);
     for (const m of this.#members) for (const slice of m.carry.splice(0)) recorder.absorb(slice);
