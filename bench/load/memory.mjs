@@ -55,6 +55,9 @@ if (half.length >= 2) {
   slope = half.reduce((a, x) => a + (x.s - mx) * (x.mb - my), 0) / half.reduce((a, x) => a + (x.s - mx) ** 2, 0);
 }
 const s = JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1) || '{}');
-console.log(`\nRSS first sample ${valid[0]?.mb.toFixed(1)} MB, max ${max.toFixed(1)} MB, last ${valid.at(-1)?.mb.toFixed(1)} MB; second half: ${(slope * 60).toFixed(2)} MB/min`);
+// The heap grows between major GCs and drops at each (a sawtooth): compare the peaks of the two halves, not the last sample.
+const firstHalfMax = Math.max(...valid.slice(0, Math.floor(valid.length / 2)).map((x) => x.mb));
+const secondHalfMax = Math.max(...half.map((x) => x.mb));
+console.log(`\nRSS first sample ${valid[0]?.mb.toFixed(1)} MB, last ${valid.at(-1)?.mb.toFixed(1)} MB; peak of the first half ${firstHalfMax.toFixed(1)} MB, of the second half ${secondHalfMax.toFixed(1)} MB (${(secondHalfMax - firstHalfMax >= 0 ? '+' : '') + (secondHalfMax - firstHalfMax).toFixed(1)} MB); least-squares slope over the second half ${(slope * 60).toFixed(2)} MB/min (misleading across a GC drop)`);
 console.log(`load: ${s.requests} requests, achieved ${s.achievedRate}/s of ${s.requestedRate}/s, ${s.lateRequests} late, p99 ${s.latencyMs?.p99} ms, errors ${s.errors}`);
 console.log(`load average after: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);

@@ -1,5 +1,6 @@
 /**
- * faultline's HTTP load generator, on undici `Client`s (one per connection).
+ * faultline's HTTP load generator: one client per connection — faultline's own HTTP/1.1 client
+ * (h1-client.ts) for http, undici's `Client` for https.
  *
  * Closed model: every connection keeps `pipelining` requests in flight; each response sends the
  * next request at once. Open model: requests are due at fixed intervals (1/rate) from the start;
@@ -13,13 +14,14 @@
  * never sent (still in the backlog when the load stopped sending). So requests = sent + notSent,
  * and the slow requests of a stall are in the latency figures even when they never finish.
  *
- * Hot path: one reusable handler object per in-flight slot (undici's raw handler callbacks, which
- * skip response header parsing), plain-number counters, one HDR histogram per bucket. Nothing here
- * allocates per request beyond undici's own Request.
+ * Hot path: one reusable handler object per in-flight slot, requests pre-built as bytes (mix.ts),
+ * responses parsed only for status and framing, plain-number counters, one HDR histogram per
+ * bucket. Nothing here allocates per request (with https, undici allocates its Request).
  */
 import { Client, type Dispatcher } from 'undici';
 import type { LoadRecord } from '../journal/types.js';
-import { prepareMix } from './mix.js';
+import { H1Client } from './h1-client.js';
+import { prepareMix, type PreparedRequest } from './mix.js';
 import type { WindowFigures } from './live-window.js';
 import { LoadRecorder } from './recorder.js';
 import type { LoadSlice } from './slice.js';
@@ -63,6 +65,31 @@ export interface ShardCounters {
   error?: string;
 }
 
+/** One connection's requests: faultline's own HTTP/1.1 client for http, undici for https. */
+interface LoadClient {
+  dispatch(request: PreparedRequest, slot: Slot): void;
+  destroy(): Promise<void>;
+}
+
+class UndiciClient implements LoadClient {
+  constructor(readonly client: Client) {}
+  dispatch(request: PreparedRequest, slot: Slot): void {
+    this.client.dispatch(request.options, slot as Dispatcher.DispatchHandler);
+  }
+  destroy(): Promise<void> {
+    return this.client.destroy();
+  }
+}
+
+/**
+ * Which client sends the requests: h1-client.ts for http (a third less CPU per request than
+ * undici's — see docs/load.md), undici for https, or undici everywhere with
+ * FAULTLINE_LOAD_CLIENT=undici (to compare).
+ */
+function rawClientFor(url: URL): boolean {
+  return url.protocol === 'http:' && process.env.FAULTLINE_LOAD_CLIENT !== 'undici';
+}
+
 /** One in-flight request at a time; undici calls it as the request's handler, and it is reused for the next. */
 class Slot {
   /** performance.now() the latency counts from. */
@@ -74,7 +101,7 @@ class Slot {
 
   constructor(
     readonly engine: BuiltinLoad,
-    readonly client: Client,
+    readonly client: LoadClient,
   ) {
     this.retry = () => engine.next(this, performance.now());
   }
@@ -114,7 +141,10 @@ export class BuiltinLoad implements LoadRun {
   readonly #runNow: () => number;
   readonly #onBucket: StartLoadOptions['onBucket'];
   readonly #signal: AbortSignal | undefined;
-  readonly #clients: Client[] = [];
+  readonly #clients: LoadClient[] = [];
+  readonly #raw: boolean;
+  readonly #port: number;
+  readonly #hostname: string;
   readonly #free: Slot[] = [];
   /** Every slot ever made, to find the outstanding requests for live figures. */
   readonly #slots: Slot[] = [];
@@ -167,7 +197,10 @@ export class BuiltinLoad implements LoadRun {
     this.#spec = spec;
     const url = new URL(spec.url);
     this.#origin = url.origin;
-    this.#mix = prepareMix(spec.requests);
+    this.#mix = prepareMix(spec.requests, url.host);
+    this.#raw = rawClientFor(url);
+    this.#port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    this.#hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
     this.#startPerf = shard?.startPerf ?? performance.now();
     this.#shard = shard !== undefined;
     this.#offset = shard?.index ?? 0;
@@ -244,14 +277,14 @@ export class BuiltinLoad implements LoadRun {
 
   #send(slot: Slot, from: number): void {
     const mix = this.#mix;
-    const options = mix.options[mix.order[this.#mixPos]!]!;
+    const request = mix.requests[mix.order[this.#mixPos]!]!;
     if (++this.#mixPos === mix.order.length) this.#mixPos = 0;
     slot.from = from;
     slot.status = 0;
     slot.busy = true;
     this.#inFlight++;
     this.#sent++;
-    slot.client.dispatch(options, slot as Dispatcher.DispatchHandler);
+    slot.client.dispatch(request, slot);
   }
 
   /** Open model: send every request whose time has come, then sleep until the next one. */
@@ -301,13 +334,15 @@ export class BuiltinLoad implements LoadRun {
   /** Opens a connection; returns one of its slots and parks the others. */
   #connect(): Slot {
     const { pipelining, timeoutMs } = this.#spec;
-    const client = new Client(this.#origin, { pipelining, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
+    const client: LoadClient = this.#raw
+      ? new H1Client(this.#port, this.#hostname, timeoutMs)
+      : new UndiciClient(new Client(this.#origin, { pipelining, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs }));
     this.#clients.push(client);
     for (let i = 1; i < pipelining; i++) this.#free.push(this.#slot(client));
     return this.#slot(client);
   }
 
-  #slot(client: Client): Slot {
+  #slot(client: LoadClient): Slot {
     const slot = new Slot(this, client);
     this.#slots.push(slot);
     return slot;
