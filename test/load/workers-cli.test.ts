@@ -48,6 +48,13 @@ describe('faultline load --workers (built CLI)', () => {
     assert.match(r.stdout, /closed model, 4 connections, 2 worker threads/);
   });
 
+  it('--help explains --workers', async () => {
+    const r = await runCli(['load', '--help'], { cwd: repoRoot });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /-w, --workers <n>\s+worker threads sharing the load/);
+    assert.match(r.stdout, /worker i of N sends requests i, i\+N, i\+2N/);
+  });
+
   it('--workers 0 is a usage error (exit 2) naming the flag', async () => {
     const r = await runCli(['load', srv.url, '--workers', '0'], { cwd: repoRoot });
     assert.equal(r.code, 2);
