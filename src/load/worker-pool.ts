@@ -127,7 +127,13 @@ export class WorkerPoolLoad implements LoadRun {
       return;
     }
     const count = effectiveWorkers(spec);
-    for (let index = 0; index < count; index++) this.#members.push(this.#startWorker(index, count, this.#keepRecentMs > 0));
+    try {
+      for (let index = 0; index < count; index++) this.#members.push(this.#startWorker(index, count, this.#keepRecentMs > 0));
+    } catch (err) {
+      // A worker that cannot even be created: the ones already started must not outlive the load.
+      for (const m of this.#members) void m.worker.terminate();
+      throw err;
+    }
   }
 
   #makeRecorder(): LoadRecorder {
