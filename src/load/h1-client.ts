@@ -20,6 +20,12 @@ export interface ResponseHandler {
   onError(err: Error): void;
 }
 
+/**
+ * A connection idle this long is not reused: servers close idle keep-alive connections (Node's
+ * after 5 s), and a request written as the close arrives would fail through no fault of the
+ * server. A `Keep-Alive: timeout=N` from the server shortens it to N - 1 s (as undici does).
+ */
+const IDLE_REUSE_MS = 4000;
 /** A head larger than this without its end is not a response worth waiting for. */
 const MAX_HEAD_BYTES = 64 * 1024;
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
@@ -49,6 +55,9 @@ class Connection {
   #closeAfter = false;
   #connected = false;
   dead = false;
+  /** performance.now() the last response completed (or the connection opened), while nothing is in flight. */
+  idleSince = performance.now();
+  reuseMs = IDLE_REUSE_MS;
 
   constructor(
     readonly client: H1Client,
@@ -193,6 +202,10 @@ class Connection {
         else if (n === 10 && nameIs(buf, line, 'connection')) {
           if (valueHas(buf, colon + 1, eol, 'close')) close = true;
           else if (valueHas(buf, colon + 1, eol, 'keep-alive')) close = false;
+        } else if (n === 10 && nameIs(buf, line, 'keep-alive')) {
+          const at = indexOfWord(buf, colon + 1, eol, 'timeout=');
+          const seconds = at < 0 ? -1 : parseDecimal(buf, at + 8, eol);
+          if (seconds > 0) this.reuseMs = Math.min(IDLE_REUSE_MS, seconds * 1000 - 1000);
         }
       }
       line = eol + 2;
@@ -215,6 +228,7 @@ class Connection {
   #complete(): void {
     const request = this.queue.shift()!;
     this.#state = State.Head;
+    if (this.queue.length === 0) this.idleSince = performance.now();
     if (this.#closeAfter) {
       // The server closes after this response: new requests go to a new connection.
       this.dead = true;
@@ -252,11 +266,15 @@ function parseDecimal(buf: Buffer, from: number, to: number): number {
 
 /** The header value in buf[from, to) contains `word` (lowercase), ignoring case. */
 function valueHas(buf: Buffer, from: number, to: number, word: string): boolean {
+  return indexOfWord(buf, from, to, word) >= 0;
+}
+
+function indexOfWord(buf: Buffer, from: number, to: number, word: string): number {
   outer: for (let i = from; i + word.length <= to; i++) {
     for (let j = 0; j < word.length; j++) if ((buf[i + j]! | 0x20) !== word.charCodeAt(j)) continue outer;
-    return true;
+    return i;
   }
-  return false;
+  return -1;
 }
 
 /** Requests to one origin over one connection at a time (reopened when it closes), `pipelining` in flight at most (the engine's slots see to it). */
@@ -274,6 +292,13 @@ export class H1Client {
     if (this.#closed) {
       handler.onError(codedError('UND_ERR_DESTROYED', 'the client is closed'));
       return;
+    }
+    const c = this.#connection;
+    if (c !== undefined && c.queue.length === 0 && performance.now() - c.idleSince > c.reuseMs) {
+      // Idle too long: the server may be closing it right now. Retire it quietly.
+      this.#connection = undefined;
+      c.dead = true;
+      c.socket.destroy();
     }
     this.#connection ??= new Connection(this, this.port, this.host, this.timeoutMs);
     this.#connection.send(request, handler);

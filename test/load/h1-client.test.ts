@@ -132,6 +132,22 @@ describe('h1-client', () => {
     }
   });
 
+  it('does not reuse a connection idle longer than the server keeps it (Keep-Alive: timeout=N, less 1 s)', async () => {
+    const srv = await rawServer((_n, socket) => socket.write('HTTP/1.1 200 OK\r\nKeep-Alive: timeout=2\r\nContent-Length: 0\r\n\r\n'));
+    const client = new H1Client(srv.port, '127.0.0.1', 5000);
+    try {
+      await send(client);
+      await send(client);
+      assert.equal(srv.connections(), 1, 'back to back: the same connection');
+      await new Promise((r) => setTimeout(r, 1200));
+      assert.deepEqual(await send(client), { status: 200, body: '' });
+      assert.equal(srv.connections(), 2, 'idle 1.2 s, over the 2 s - 1 s the server allows: a new connection');
+    } finally {
+      await client.destroy();
+      await srv.close();
+    }
+  });
+
   it('HEAD and 1xx: no body whatever the headers say; the head after 100 Continue is the response', async () => {
     const srv = await rawServer((n, socket) => {
       if (n === 0) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n');
