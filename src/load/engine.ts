@@ -94,7 +94,7 @@ class UndiciClient implements LoadClient {
 }
 
 /**
- * Which client sends the requests: h1-client.ts for http (a third less CPU per request than
+ * Which client sends the requests: h1-client.ts for http (about a sixth less CPU per request than
  * undici's — see docs/load.md), undici for https, or undici everywhere with
  * FAULTLINE_LOAD_CLIENT=undici (to compare).
  */
