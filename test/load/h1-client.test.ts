@@ -10,8 +10,9 @@ import { describe, it } from 'node:test';
 import { H1Client, type ResponseHandler } from '../../src/load/h1-client.js';
 import { errorCode } from '../../src/load/engine.js';
 import { prepareMix } from '../../src/load/mix.js';
-import { closedPort } from './servers.js';
-import { request } from './spec-helpers.js';
+import { startLoad } from '../../src/load/start-load.js';
+import { closedPort, startServer } from './servers.js';
+import { request, spec } from './spec-helpers.js';
 
 interface Outcome {
   status: number;
@@ -184,6 +185,31 @@ describe('h1-client', () => {
     const refused = new H1Client(await closedPort(), '127.0.0.1', 5000);
     assert.equal((await send(refused)).error, 'ECONNREFUSED');
     await refused.destroy();
+  });
+
+  it("a real Node server's chunked and fixed-length bodies, through the engine: every byte counted, every request answered", async () => {
+    const piece = 'x'.repeat(10_000);
+    const srv = await startServer((req, res) => {
+      if (req.url === '/fixed') return res.writeHead(200, { 'content-length': 30_000 }).end(piece + piece + piece);
+      res.write(piece);
+      setImmediate(() => {
+        res.write(piece);
+        res.end(piece);
+      });
+    });
+    try {
+      const run = startLoad(spec(srv.url, { connections: 3, durationMs: 500, requests: [request('/chunked'), request('/fixed')] }));
+      await run.ended;
+      const record = await run.stop();
+      const totals = run.totals()!;
+      assert.equal(record.error, undefined);
+      assert.ok(totals.requests > 0);
+      assert.equal(totals.requests, srv.count);
+      assert.deepEqual(totals.statusCodes, { '200': totals.requests });
+      assert.equal(totals.bytes, totals.requests * 30_000);
+    } finally {
+      await srv.close();
+    }
   });
 
   it('writes the headers, a body with its length, and the host unless given', () => {
