@@ -23,7 +23,9 @@ describe('load on worker threads', () => {
     const socketsBefore = srv.sockets;
     const buckets: number[] = [];
     const run = startLoad(spec(srv.url, { workers: 2, connections: 5, durationMs: 1200, intervalMs: 200, requests: [request('/', { weight: 3 }), request('/bad')] }), { onBucket: (b) => buckets.push(b.requests) });
-    while (srv.count - start < 20) await new Promise((r) => setTimeout(r, 10));
+    let ended = false;
+    void run.ended.then(() => (ended = true));
+    while (srv.count - start < 20 && !ended) await new Promise((r) => setTimeout(r, 10));
     run.mark('chaos');
     await run.ended;
     const record = await run.stop();
@@ -120,7 +122,9 @@ describe('load on worker threads', () => {
     const start = srv.count;
     const controller = new AbortController();
     const run = startLoad(spec(srv.url, { workers: 2, connections: 4, durationMs: 60_000 }), { signal: controller.signal });
-    while (srv.count - start < 50) await new Promise((r) => setTimeout(r, 20));
+    const deadline = Date.now() + 30_000;
+    while (srv.count - start < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(srv.count - start >= 50, 'the load is running');
     const t0 = performance.now();
     controller.abort();
     await run.ended;
