@@ -1,5 +1,6 @@
 /**
- * faultline's HTTP load generator, on undici `Client`s (one per connection).
+ * faultline's HTTP load generator: one client per connection — faultline's own HTTP/1.1 client
+ * (h1-client.ts) for http, undici's `Client` for https.
  *
  * Closed model: every connection keeps `pipelining` requests in flight; each response sends the
  * next request at once. Open model: requests are due at fixed intervals (1/rate) from the start;
@@ -13,15 +14,19 @@
  * never sent (still in the backlog when the load stopped sending). So requests = sent + notSent,
  * and the slow requests of a stall are in the latency figures even when they never finish.
  *
- * Hot path: one reusable handler object per in-flight slot (undici's raw handler callbacks, which
- * skip response header parsing), plain-number counters, one HDR histogram per bucket. Nothing here
- * allocates per request beyond undici's own Request.
+ * Hot path: one reusable handler object per in-flight slot, requests pre-built as bytes (mix.ts),
+ * responses parsed only for status and framing, plain-number counters, one HDR histogram per
+ * bucket. Nothing here allocates per request (with https, undici allocates its Request).
  */
-import { Client, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type * as Undici from 'undici';
+import type { Client, Dispatcher } from 'undici';
 import type { LoadRecord } from '../journal/types.js';
-import { prepareMix } from './mix.js';
+import { H1Client } from './h1-client.js';
+import { prepareMix, type PreparedRequest } from './mix.js';
 import type { WindowFigures } from './live-window.js';
 import { LoadRecorder } from './recorder.js';
+import type { LoadSlice } from './slice.js';
 import { LATE_MS, type BuiltinLoadSpec } from './spec.js';
 import type { LoadPhaseName, LoadProgress, LoadRun, LoadTotals, StartLoadOptions } from './types.js';
 
@@ -35,7 +40,69 @@ const MAX_DRAIN_MS = 2000;
 /** Waiting (open-model backlog) requests counted into live figures, oldest first. */
 const MAX_OUTSTANDING_SAMPLE = 10_000;
 
-/** One in-flight request at a time; undici calls it as the request's handler, and it is reused for the next. */
+/**
+ * This engine runs one share of a load split across worker threads (worker-pool.ts). The main
+ * thread owns the time series and the phases: a share keeps no buckets of its own, and hands its
+ * figures over as slices when asked.
+ */
+export interface Shard {
+  /** Open model: this share sends requests index, index + count, index + 2·count … of the whole schedule. */
+  index: number;
+  count: number;
+  /** performance.now(), in this thread, at which the whole schedule starts. */
+  startPerf: number;
+}
+
+/** A share's counters, for the main thread to sum. */
+export interface ShardCounters {
+  sent: number;
+  late: number;
+  notSent: number;
+  cutOff: number;
+  bytes: number;
+  /** Requests of the schedule this share reached (sent or queued). */
+  scheduled: number;
+  /** When this share stopped sending (performance.now() in its thread; 0 while it still sends). */
+  sendingEndedPerf: number;
+  error?: string;
+}
+
+/** One connection's requests: faultline's own HTTP/1.1 client for http, undici for https. */
+interface LoadClient {
+  dispatch(request: PreparedRequest, slot: Slot): void;
+  destroy(): Promise<void>;
+}
+
+/**
+ * undici, loaded on first use: a plain-http load never needs it, and a load worker thread starts
+ * ~0.15 s of CPU sooner without it (it is CommonJS, so require() loads it synchronously).
+ */
+let undici: typeof Undici | undefined;
+function undiciClient(origin: string, options: Client.Options): Client {
+  undici ??= createRequire(import.meta.url)('undici') as typeof Undici;
+  return new undici.Client(origin, options);
+}
+
+class UndiciClient implements LoadClient {
+  constructor(readonly client: Client) {}
+  dispatch(request: PreparedRequest, slot: Slot): void {
+    this.client.dispatch(request.options, slot as Dispatcher.DispatchHandler);
+  }
+  destroy(): Promise<void> {
+    return this.client.destroy();
+  }
+}
+
+/**
+ * Which client sends the requests: h1-client.ts for http (about a sixth less CPU per request than
+ * undici's — see docs/load.md), undici for https, or undici everywhere with
+ * FAULTLINE_LOAD_CLIENT=undici (to compare).
+ */
+function rawClientFor(url: URL): boolean {
+  return url.protocol === 'http:' && process.env.FAULTLINE_LOAD_CLIENT !== 'undici';
+}
+
+/** One in-flight request at a time; the connection's client calls it as the request's handler, and it is reused for the next. */
 class Slot {
   /** performance.now() the latency counts from. */
   from = 0;
@@ -46,7 +113,7 @@ class Slot {
 
   constructor(
     readonly engine: BuiltinLoad,
-    readonly client: Client,
+    readonly client: LoadClient,
   ) {
     this.retry = () => engine.next(this, performance.now());
   }
@@ -86,7 +153,10 @@ export class BuiltinLoad implements LoadRun {
   readonly #runNow: () => number;
   readonly #onBucket: StartLoadOptions['onBucket'];
   readonly #signal: AbortSignal | undefined;
-  readonly #clients: Client[] = [];
+  readonly #clients: LoadClient[] = [];
+  readonly #raw: boolean;
+  readonly #port: number;
+  readonly #hostname: string;
   readonly #free: Slot[] = [];
   /** Every slot ever made, to find the outstanding requests for live figures. */
   readonly #slots: Slot[] = [];
@@ -104,6 +174,10 @@ export class BuiltinLoad implements LoadRun {
   readonly #startPerf: number;
   readonly #startT: number;
   readonly #endPerf: number;
+  /** Open model: this engine's requests are schedule indices offset, offset + stride, … (a shard's share). */
+  readonly #offset: number;
+  readonly #stride: number;
+  readonly #shard: boolean;
   /** Open model: how many requests the whole duration holds (Infinity without a duration). */
   readonly #due: number;
   #scheduled = 0;
@@ -126,14 +200,23 @@ export class BuiltinLoad implements LoadRun {
   #resolveEnded!: () => void;
   #drained: (() => void) | undefined;
   #stopping: Promise<LoadRecord> | undefined;
+  #halting: Promise<void> | undefined;
+  /** Run time the figures end at: after the drain, before the connections close. */
+  #haltT = 0;
   #totals: LoadTotals | undefined;
 
-  constructor(spec: BuiltinLoadSpec, options: StartLoadOptions = {}) {
+  constructor(spec: BuiltinLoadSpec, options: StartLoadOptions = {}, shard?: Shard) {
     this.#spec = spec;
     const url = new URL(spec.url);
     this.#origin = url.origin;
-    this.#mix = prepareMix(spec.requests);
-    this.#startPerf = performance.now();
+    this.#mix = prepareMix(spec.requests, url.host);
+    this.#raw = rawClientFor(url);
+    this.#port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    this.#hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.#startPerf = shard?.startPerf ?? performance.now();
+    this.#shard = shard !== undefined;
+    this.#offset = shard?.index ?? 0;
+    this.#stride = shard?.count ?? 1;
     const now = options.now;
     this.#runNow = now ?? (() => performance.now() - this.#startPerf);
     this.#startT = this.#runNow();
@@ -142,7 +225,7 @@ export class BuiltinLoad implements LoadRun {
     this.#open = spec.rate !== undefined;
     this.#ratePerMs = (spec.rate ?? 0) / 1000;
     this.#endPerf = spec.durationMs !== undefined ? this.#startPerf + spec.durationMs : Infinity;
-    this.#due = spec.durationMs !== undefined ? Math.max(1, Math.round(spec.durationMs * this.#ratePerMs)) : Infinity;
+    this.#due = this.#share(spec.durationMs !== undefined ? Math.max(1, Math.round(spec.durationMs * this.#ratePerMs)) : Infinity);
     this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
     this.#signal = options.signal;
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -150,7 +233,7 @@ export class BuiltinLoad implements LoadRun {
       this.#endGeneration();
       return;
     }
-    this.#scheduleRotation();
+    if (!this.#shard) this.#scheduleRotation();
     if (this.#open) this.#tick();
     else this.#startClosed();
   }
@@ -206,14 +289,14 @@ export class BuiltinLoad implements LoadRun {
 
   #send(slot: Slot, from: number): void {
     const mix = this.#mix;
-    const options = mix.options[mix.order[this.#mixPos]!]!;
+    const request = mix.requests[mix.order[this.#mixPos]!]!;
     if (++this.#mixPos === mix.order.length) this.#mixPos = 0;
     slot.from = from;
     slot.status = 0;
     slot.busy = true;
     this.#inFlight++;
     this.#sent++;
-    slot.client.dispatch(options, slot as Dispatcher.DispatchHandler);
+    slot.client.dispatch(request, slot);
   }
 
   /** Open model: send every request whose time has come, then sleep until the next one. */
@@ -221,7 +304,7 @@ export class BuiltinLoad implements LoadRun {
     this.#tickTimer = undefined;
     if (!this.#generating) return;
     const now = performance.now();
-    const due = Math.min(this.#due, Math.floor((Math.min(now, this.#endPerf) - this.#startPerf) * this.#ratePerMs) + 1);
+    const due = Math.min(this.#due, this.#share(Math.floor((Math.min(now, this.#endPerf) - this.#startPerf) * this.#ratePerMs) + 1));
     while (this.#scheduled < due) {
       this.#launch(this.#scheduled++, now);
       if (!this.#generating) return;
@@ -250,7 +333,12 @@ export class BuiltinLoad implements LoadRun {
 
   /** performance.now() at which request `index` of the open model's schedule is due. */
   #intended(index: number): number {
-    return this.#startPerf + index / this.#ratePerMs;
+    return this.#startPerf + (this.#offset + index * this.#stride) / this.#ratePerMs;
+  }
+
+  /** How many of the schedule's first `n` requests are this engine's (all of them unless it is a shard). */
+  #share(n: number): number {
+    return n > this.#offset ? Math.ceil((n - this.#offset) / this.#stride) : 0;
   }
 
   // ---- connections ----
@@ -258,13 +346,15 @@ export class BuiltinLoad implements LoadRun {
   /** Opens a connection; returns one of its slots and parks the others. */
   #connect(): Slot {
     const { pipelining, timeoutMs } = this.#spec;
-    const client = new Client(this.#origin, { pipelining, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
+    const client: LoadClient = this.#raw
+      ? new H1Client(this.#port, this.#hostname, timeoutMs)
+      : new UndiciClient(undiciClient(this.#origin, { pipelining, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs }));
     this.#clients.push(client);
     for (let i = 1; i < pipelining; i++) this.#free.push(this.#slot(client));
     return this.#slot(client);
   }
 
-  #slot(client: Client): Slot {
+  #slot(client: LoadClient): Slot {
     const slot = new Slot(this, client);
     this.#slots.push(slot);
     return slot;
@@ -368,7 +458,36 @@ export class BuiltinLoad implements LoadRun {
     return this.#stopping;
   }
 
-  async #stop(): Promise<LoadRecord> {
+  // ---- a shard's side of the worker pool ----
+
+  /** The figures since the last slice (a shard's main thread adds them to its recorder). */
+  slice(): LoadSlice {
+    return this.#recorder.takeSlice();
+  }
+
+  counters(): ShardCounters {
+    const c: ShardCounters = { sent: this.#sent, late: this.#late, notSent: this.#notSent, cutOff: this.#cutOff, bytes: this.bytes, scheduled: this.#scheduled, sendingEndedPerf: this.#endPerfActual };
+    if (this.#error !== undefined) c.error = this.#error;
+    return c;
+  }
+
+  /** performance.now() each outstanding request counts from (in flight, then waiting for a connection, oldest first), at most `limit`. */
+  outstanding(limit = MAX_OUTSTANDING_SAMPLE): number[] {
+    const from: number[] = [];
+    if (this.#closed) return from;
+    for (const slot of this.#slots) if (slot.busy) from.push(slot.from);
+    const waiting = Math.min(this.#backlogTail, this.#backlogHead + limit);
+    for (let i = this.#backlogHead; i < waiting; i++) from.push(this.#intended(i));
+    return from;
+  }
+
+  /** Stops sending, drains, counts what is cut off and closes the connections; the figures stay for slice() and counters(). Idempotent. */
+  halt(): Promise<void> {
+    this.#halting ??= this.#halt();
+    return this.#halting;
+  }
+
+  async #halt(): Promise<void> {
     this.#endGeneration();
     if (this.#inFlight > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -387,10 +506,15 @@ export class BuiltinLoad implements LoadRun {
     }
     this.#closed = true;
     clearTimeout(this.#rotateTimer);
-    const endT = this.#runNow();
+    this.#haltT = this.#runNow();
+    await Promise.all(this.#clients.map((c) => c.destroy().catch(() => undefined)));
+  }
+
+  async #stop(): Promise<LoadRecord> {
+    await this.halt();
+    const endT = this.#haltT;
     const { phases, buckets, total } = this.#recorder.finish(endT);
     this.#emit(buckets.at(-1));
-    await Promise.all(this.#clients.map((c) => c.destroy().catch(() => undefined)));
 
     this.#totals = { ...total, sent: this.#sent, notSent: this.#notSent, cutOff: this.#cutOff, bytes: this.bytes };
     const record: LoadRecord = { tool: 'builtin', phases, buckets, notSent: this.#notSent, cutOff: this.#cutOff };
@@ -411,7 +535,7 @@ export class BuiltinLoad implements LoadRun {
 }
 
 /** Requests per second to 0.1. */
-function perSecond(requests: number, ms: number): number {
+export function perSecond(requests: number, ms: number): number {
   return Math.round((requests / ms) * 10_000) / 10;
 }
 

@@ -13,6 +13,7 @@
 import type { LoadBucket, LoadPhase } from '../journal/types.js';
 import { latencyFigures, newHistogram, toMicros, type Histogram } from './histogram.js';
 import { LiveWindow, type WindowFigures } from './live-window.js';
+import { addEncoded, encodeHistogram, type LoadSlice } from './slice.js';
 import { expandStatuses, type StatusMatch } from './status.js';
 
 export type PhaseName = LoadPhase['phase'];
@@ -111,6 +112,32 @@ export class LoadRecorder {
   recent(windowMs: number, now: number, outstandingAgesMs: readonly number[]): WindowFigures {
     const open = { startT: this.#bucketT, requests: this.#requests, errors: this.#errors, histogram: this.#histogram };
     return (this.#live ?? new LiveWindow(0)).figures(windowMs, now, open, outstandingAgesMs);
+  }
+
+  /** Takes the open bucket's figures so far (and empties it), for another thread's recorder to `absorb`. */
+  takeSlice(): LoadSlice {
+    const statuses: [number, number][] = [];
+    for (let s = 0; s < STATUS_SLOTS; s++) {
+      const n = this.#statuses[s]!;
+      if (n === 0) continue;
+      statuses.push([s, n]);
+      this.#statuses[s] = 0;
+    }
+    const slice: LoadSlice = { requests: this.#requests, errors: this.#errors, unanswered: this.#unanswered, statuses, failures: [...this.#failures], histogram: encodeHistogram(this.#histogram) };
+    this.#failures.clear();
+    this.#histogram.reset();
+    this.#requests = this.#errors = this.#unanswered = 0;
+    return slice;
+  }
+
+  /** Adds a slice another recorder took into the open bucket: counters summed, histogram added (exact). */
+  absorb(slice: LoadSlice): void {
+    this.#requests += slice.requests;
+    this.#errors += slice.errors;
+    this.#unanswered += slice.unanswered;
+    for (const [s, n] of slice.statuses) this.#statuses[s]! += n;
+    for (const [code, n] of slice.failures) this.#failures.set(code, (this.#failures.get(code) ?? 0) + n);
+    if (slice.histogram !== null) addEncoded(this.#histogram, slice.histogram);
   }
 
   /** Closes the current bucket at run time `t` and starts the next. Returns the closed bucket (none when it was empty and zero-length). */

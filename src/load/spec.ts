@@ -2,6 +2,7 @@
  * What a load run is asked to do. The experiment schema (experiment/schema/load.ts) and the
  * `faultline load` command both produce these shapes, with durations in ms and defaults filled.
  */
+import { availableParallelism } from 'node:os';
 import type { StatusMatch } from './status.js';
 
 /** One kind of request in the mix. `path` is relative to the load's URL origin. */
@@ -32,6 +33,8 @@ export interface BuiltinLoadSpec {
   /** Statuses that count as success (codes and classes such as "2xx"); anything else, and every request without a response, is an error. */
   okStatus: StatusMatch[];
   requests: LoadRequest[];
+  /** Worker threads sharing the load (worker-pool.ts); absent or 1: this thread. */
+  workers?: number;
 }
 
 export type LoadFormat = 'k6' | 'artillery' | 'autocannon' | 'none';
@@ -99,7 +102,17 @@ export const LOAD_DEFAULTS = {
   intervalMs: 1000,
   graceMs: 10_000,
   okStatus: ['2xx', '3xx'] as StatusMatch[],
+  /** One thread: the load usually shares the machine with what it tests (see docs/load.md). */
+  workers: 1,
 } as const;
 
 /** A request is late when it leaves this long or more after its intended send time (open model). */
 export const LATE_MS = 10;
+
+/** The most worker threads a load may ask for. */
+export const MAX_WORKERS = 64;
+
+/** `workers: auto`: the cores beyond one (left to the target and the rest of the machine), at most 4, at least 1. */
+export function autoWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}

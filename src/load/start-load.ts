@@ -5,12 +5,14 @@ import { BuiltinLoad } from './engine.js';
 import { K6_OPERATOR_TOOL, K6OperatorLoad } from './k6-operator/run.js';
 import { isCommandSpec, isK6OperatorSpec, type LoadSpec } from './spec.js';
 import type { LoadRun, StartLoadOptions } from './types.js';
+import { effectiveWorkers, WorkerPoolLoad } from './worker-pool.js';
 
 /** Starts the load now. Never throws: a load that cannot start gives a record with `error` from stop(). */
 export function startLoad(spec: LoadSpec, options: StartLoadOptions = {}): LoadRun {
   try {
     if (isK6OperatorSpec(spec)) return new K6OperatorLoad(spec, options);
-    return isCommandSpec(spec) ? new CommandLoad(spec, options) : new BuiltinLoad(spec, options);
+    if (isCommandSpec(spec)) return new CommandLoad(spec, options);
+    return effectiveWorkers(spec) > 1 ? new WorkerPoolLoad(spec, options) : new BuiltinLoad(spec, options);
   } catch (err) {
     return failedLoad(isK6OperatorSpec(spec) ? K6_OPERATOR_TOOL : isCommandSpec(spec) ? 'command' : 'builtin', `the load could not start: ${(err as Error).message}`, options);
   }

@@ -2,12 +2,15 @@
 import type { LoadBucket, LoadRecord } from '../journal/types.js';
 import { LATE_MS, type BuiltinLoadSpec } from './spec.js';
 import type { LoadProgress, LoadTotals } from './types.js';
+import { effectiveWorkers } from './worker-pool.js';
 
 export interface LoadSummary {
   url: string;
   model: 'open' | 'closed';
   connections: number;
   pipelining: number;
+  /** Worker threads that generated the load (1: the main thread alone). */
+  workers: number;
   durationMs: number;
   /** Every request due: sent (answered, failed, or cut off) plus never sent. */
   requests: number;
@@ -41,6 +44,7 @@ export function summarize(spec: BuiltinLoadSpec, record: LoadRecord, totals: Loa
     model: open ? 'open' : 'closed',
     connections: spec.connections,
     pipelining: spec.pipelining,
+    workers: effectiveWorkers(spec),
     durationMs: round(totals.endT - totals.startT),
     requests: totals.requests,
     sent: totals.sent,
@@ -62,7 +66,7 @@ export function summarize(spec: BuiltinLoadSpec, record: LoadRecord, totals: Loa
 export function formatSummary(s: LoadSummary): string {
   const lines: string[] = [];
   const model = s.model === 'open' ? `open model at ${num(s.requestedRate ?? 0)}/s (up to ${s.connections} connections)` : `closed model, ${s.connections} connection${s.connections === 1 ? '' : 's'}${s.pipelining > 1 ? `, pipelining ${s.pipelining}` : ''}`;
-  lines.push(`${s.url} — ${model}, ${(s.durationMs / 1000).toFixed(1)}s`);
+  lines.push(`${s.url} — ${model}${s.workers > 1 ? `, ${s.workers} worker threads` : ''}, ${(s.durationMs / 1000).toFixed(1)}s`);
   const errPct = s.errorRate === null ? '' : ` (${pct(s.errorRate)})`;
   lines.push(`  requests  ${num(s.requests)}   ${num(s.rps)} rps   errors ${num(s.errors)}${errPct}`);
   const notSent = s.notSent ?? 0;

@@ -34,6 +34,17 @@ describe('loadSchema', () => {
     ]);
   });
 
+  it('takes workers: a count, or auto (the cores beyond one, at most 4)', () => {
+    const parse = (workers: unknown) => (loadSchema.parse({ url: 'http://api:8080/', workers }) as { workers?: number }).workers;
+    assert.equal(parse(2), 2);
+    const auto = parse('auto')!;
+    assert.ok(Number.isInteger(auto) && auto >= 1 && auto <= 4, `auto gave ${auto}`);
+    assert.equal((loadSchema.parse({ url: 'http://api:8080/' }) as { workers?: number }).workers, undefined, 'absent: the default, one thread');
+    assert.deepEqual(issues(loadSchema.safeParse({ url: 'http://api:8080/', workers: 0 })), ['workers: expected a whole number of worker threads from 1 to 64, or "auto", got 0']);
+    assert.deepEqual(issues(loadSchema.safeParse({ url: 'http://api:8080/', workers: 1.5 })), ['workers: expected a whole number of worker threads from 1 to 64, or "auto", got 1.5']);
+    assert.deepEqual(issues(loadSchema.safeParse({ command: 'k6 run x.js', workers: 2 })), ['workers: "workers" is for the built-in generator; with "command" the tool decides its own load']);
+  });
+
   it('takes an external command', () => {
     assert.deepEqual(loadSchema.parse({ command: 'k6 run --summary-export {report} load.js', format: 'k6', grace: '30s' }), {
       command: 'k6 run --summary-export {report} load.js',

@@ -13,6 +13,7 @@ interface LoadOptions {
   rate?: string;
   connections?: string;
   pipelining?: string;
+  workers?: string;
   duration: string;
   method?: string;
   header: string[];
@@ -31,6 +32,7 @@ const FLAG: Record<string, string> = {
   rate: '--rate',
   connections: '--connections',
   pipelining: '--pipelining',
+  workers: '--workers',
   duration: '--duration',
   method: '--method',
   headers: '--header',
@@ -49,6 +51,7 @@ export function registerLoad(program: Command, setExit: (code: number) => void):
     .option('-r, --rate <rate>', 'open model: a fixed arrival rate such as 500/s; latency counts from each request\'s intended send time')
     .option('-c, --connections <n>', 'closed model: connections, each with one request (or --pipelining) in flight (default 10); with --rate: the most connections to open (default 256)')
     .option('-p, --pipelining <n>', 'closed model: requests in flight per connection (default 1)')
+    .option('-w, --workers <n>', 'worker threads sharing the load, each with its own connections and share of the schedule, merged exactly (default 1; auto: the cores beyond one, at most 4)')
     .option('-d, --duration <duration>', 'how long to send load', '10s')
     .option('-m, --method <method>', 'HTTP method (default GET)')
     .option('-H, --header <header>', 'request header "Name: value" (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
@@ -65,7 +68,13 @@ export function registerLoad(program: Command, setExit: (code: number) => void):
 Examples:
   faultline load http://127.0.0.1:8080/ -c 50 -d 30s        closed model: 50 connections as fast as the server answers
   faultline load http://127.0.0.1:8080/ --rate 500/s          open model: 500 requests per second, whatever the server does
+  faultline load http://127.0.0.1:8080/ -c 64 --workers 2     closed model on two threads (32 connections each)
   faultline load http://127.0.0.1:8080/ --mix mix.yaml --json
+
+Workers: one thread is enough for most loads (it sends tens of thousands of requests a second);
+add workers when the generator itself is the bottleneck — its CPU near 100% — and the machine has
+cores to spare beyond the target's. With --rate, worker i of N sends requests i, i+N, i+2N … of
+the one schedule, so the arrivals and the latency (from each intended send time) are as with one.
 
 Exit codes: 0 the load ran (whatever the server answered) · 2 bad flags or an unreachable URL.`,
     )
@@ -115,6 +124,7 @@ async function specFrom(url: string, opts: LoadOptions): Promise<BuiltinLoadSpec
   if (opts.rate !== undefined) input.rate = opts.rate;
   if (opts.connections !== undefined) input.connections = integer(opts.connections, '--connections');
   if (opts.pipelining !== undefined) input.pipelining = integer(opts.pipelining, '--pipelining');
+  if (opts.workers !== undefined) input.workers = /^\s*\d+\s*$/.test(opts.workers) ? Number(opts.workers) : opts.workers.trim();
   if (opts.method !== undefined) input.method = opts.method;
   if (opts.header.length > 0) input.headers = Object.fromEntries(opts.header.map(header));
   if (opts.body !== undefined) input.body = opts.body;

@@ -4,7 +4,7 @@
  * LoadSpec (src/load/spec.ts) and Slo[] (src/observe/slo.ts), durations in ms, defaults filled.
  */
 import { z } from 'zod';
-import { LOAD_DEFAULTS, type BuiltinLoadSpec, type CommandLoadSpec, type K6OperatorLoadSpec, type LoadRequest, type LoadSpec } from '../../load/spec.js';
+import { autoWorkers, LOAD_DEFAULTS, MAX_WORKERS, type BuiltinLoadSpec, type CommandLoadSpec, type K6OperatorLoadSpec, type LoadRequest, type LoadSpec } from '../../load/spec.js';
 import { parseRate, RATE_HINT } from '../../load/rate.js';
 import type { Slo, SloMetric } from '../../observe/slo.js';
 import { parseDuration } from '../../util/duration.js';
@@ -32,6 +32,16 @@ const rate = z
     return r;
   })
   .describe('Requests per second: 500/s, 30/m, or a number per second');
+
+const workers = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    if (value === 'auto') return autoWorkers();
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_WORKERS) return value;
+    ctx.addIssue({ code: 'custom', message: `expected a whole number of worker threads from 1 to ${MAX_WORKERS}, or "auto", got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  })
+  .describe(`Worker threads sharing the load, 1 to ${MAX_WORKERS}, or "auto" (the cores beyond one, at most 4); default 1`);
 
 const headers = z.record(z.string(), z.string());
 
@@ -65,6 +75,7 @@ const loadFields = z.strictObject({
   rate: rate.optional().describe('Open model: a fixed arrival rate (500/s); latency counts from each request’s intended send time'),
   connections: z.number().int().min(1).max(10_000).optional().describe('Closed model: connections each keeping `pipelining` requests in flight (default 10). Open model: the most connections to open (default 256)'),
   pipelining: z.number().int().min(1).max(256).default(LOAD_DEFAULTS.pipelining),
+  workers: workers.optional(),
   duration: duration.optional().describe('Stop the load after this long (default: it runs until the experiment ends)'),
   timeout: duration.default(LOAD_DEFAULTS.timeoutMs).describe('A request without a response by then is an error'),
   interval: duration.default(LOAD_DEFAULTS.intervalMs).describe('Time-series resolution, 100ms to 1s'),
@@ -85,7 +96,7 @@ const loadFields = z.strictObject({
 
 type LoadFields = z.output<typeof loadFields>;
 
-const BUILTIN_ONLY = ['url', 'rate', 'connections', 'duration', 'requests', 'body'] as const;
+const BUILTIN_ONLY = ['url', 'rate', 'connections', 'duration', 'requests', 'body', 'workers'] as const;
 const COMMAND_ONLY = ['format', 'report', 'env'] as const;
 /** Fields without a default: with k6Operator, any of them is a mistake (the script decides the load). */
 const NOT_WITH_K6_OPERATOR = [...BUILTIN_ONLY, ...COMMAND_ONLY, 'command', 'ok'] as const;
@@ -143,6 +154,8 @@ function builtinSpec(v: LoadFields): BuiltinLoadSpec {
     intervalMs: v.interval,
     okStatus: v.ok ?? [...LOAD_DEFAULTS.okStatus],
     requests,
+    // Absent means the default (LOAD_DEFAULTS.workers): specs written before workers stay as they were.
+    ...(v.workers !== undefined ? { workers: v.workers } : {}),
   };
 }
 
