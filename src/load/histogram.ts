@@ -2,12 +2,22 @@
  * Latency histograms: HDR histograms of microseconds (3 significant digits, so every percentile is
  * within 0.1% of the recorded value), read back in milliseconds.
  */
-import * as hdr from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type * as Hdr from 'hdr-histogram-js';
 
-export type Histogram = hdr.Histogram;
+export type Histogram = Hdr.Histogram;
+
+/**
+ * hdr-histogram-js, loaded on first use (synchronously: it is CommonJS). It and pako are some 45
+ * modules that every CLI start paid for, although only a run with load records latencies.
+ */
+let lib: typeof Hdr | undefined;
+export function hdr(): typeof Hdr {
+  return (lib ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr);
+}
 
 export function newHistogram(): Histogram {
-  return hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  return hdr().build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
 }
 
 /** Milliseconds (run clock) to the histogram's unit. */

@@ -4,8 +4,7 @@
  * its own exactly (histogram add, counters summed) and the merged percentiles are the ones a
  * single recorder that saw every request would give.
  */
-import * as hdr from 'hdr-histogram-js';
-import type { Histogram } from './histogram.js';
+import { hdr, type Histogram } from './histogram.js';
 
 export interface LoadSlice {
   requests: number;
@@ -21,12 +20,12 @@ export interface LoadSlice {
 }
 
 export function encodeHistogram(h: Histogram): string | null {
-  return h.totalCount > 0 ? hdr.encodeIntoCompressedBase64(h) : null;
+  return h.totalCount > 0 ? hdr().encodeIntoCompressedBase64(h) : null;
 }
 
 /** Adds an encoded histogram's counts into `into`. */
 export function addEncoded(into: Histogram, encoded: string): void {
-  const h = hdr.decodeFromCompressedBase64(encoded);
+  const h = hdr().decodeFromCompressedBase64(encoded);
   into.add(h);
   h.destroy();
 }
