@@ -319,10 +319,17 @@ function describeErrno(code: string): string {
   return known[code] ?? code;
 }
 
+/**
+ * How a worker of `faultline proxy --workers N` shares its port (workers/sharing.ts): its own
+ * socket with SO_REUSEPORT (`reusePortFlag`: libuv's UV_TCP_REUSEPORT), or the primary's bound
+ * socket received over IPC, on which it only listens.
+ */
+export type ListenShare = { reusePortFlag: number } | { handle: RawTcpHandle };
+
 /** Listens on an IP address (resolve names first). Rejects with ListenError. */
-export async function listenTcp(ip: string, port: number, onConnection: (ep: Endpoint) => void, transport: Transport): Promise<Listener> {
-  if (transport === 'raw') return listenRaw(requireRaw(), ip, port, onConnection);
-  return listenNet(ip, port, onConnection);
+export async function listenTcp(ip: string, port: number, onConnection: (ep: Endpoint) => void, transport: Transport, share?: ListenShare): Promise<Listener> {
+  if (transport === 'raw') return listenRaw(requireRaw(), ip, port, onConnection, share);
+  return listenNet(ip, port, onConnection, share);
 }
 
 function requireRaw(): RawBinding {
@@ -331,9 +338,11 @@ function requireRaw(): RawBinding {
   return b;
 }
 
-function listenRaw(b: RawBinding, ip: string, port: number, onConnection: (ep: Endpoint) => void): Listener {
-  const server = b.newServer();
-  let err = isIPv6(ip) ? server.bind6(ip, port, 0) : server.bind(ip, port);
+function listenRaw(b: RawBinding, ip: string, port: number, onConnection: (ep: Endpoint) => void, share?: ListenShare): Listener {
+  const given = share && 'handle' in share ? share.handle : undefined;
+  const server = given ?? b.newServer();
+  const flags = share && 'reusePortFlag' in share ? share.reusePortFlag : 0;
+  let err = given ? 0 : isIPv6(ip) ? server.bind6(ip, port, flags) : flags ? server.bind(ip, port, flags) : server.bind(ip, port);
   if (err === 0) err = server.listen(4096);
   if (err !== 0) {
     server.close();
@@ -357,11 +366,11 @@ function listenRaw(b: RawBinding, ip: string, port: number, onConnection: (ep: E
   };
 }
 
-function listenNet(ip: string, port: number, onConnection: (ep: Endpoint) => void): Promise<Listener> {
+function listenNet(ip: string, port: number, onConnection: (ep: Endpoint) => void, share?: ListenShare): Promise<Listener> {
   const server: Server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => onConnection(new NetEndpoint(socket)));
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new ListenError(err.code ?? 'EIO', ip, port)));
-    server.listen({ host: ip, port, backlog: 4096 }, () => {
+    const ready = () => {
       const addr = server.address() as { address: string; port: number };
       let closed = false;
       resolve({
@@ -373,7 +382,10 @@ function listenNet(ip: string, port: number, onConnection: (ep: Endpoint) => voi
           server.close();
         },
       });
-    });
+    };
+    // net.Server.listen takes a raw TCP handle as is (as node:cluster's workers do); `reusePort` is Node 22.12+.
+    if (share && 'handle' in share) server.listen(share.handle as unknown as { fd: number }, 4096, ready);
+    else server.listen({ host: ip, port, backlog: 4096, ...(share ? { reusePort: true } : {}) }, ready);
   });
 }
 
