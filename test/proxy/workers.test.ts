@@ -198,6 +198,24 @@ describe('faultline proxy --workers: a killed worker', { timeout: 180_000 }, () 
   });
 });
 
+describe('faultline proxy --workers: the primary killed with SIGKILL', { timeout: 120_000 }, () => {
+  it('takes its workers with it (their IPC channel closes): no listener is left', async () => {
+    const echo = await tcpServer();
+    const server = await startServer(2);
+    try {
+      const port = await createProxy(server, echo.address);
+      assert.equal((await echoOnce(port, 'hello')).data, 'hello');
+      const pids = [...(await server.pids()).values()];
+      server.child.kill('SIGKILL');
+      await server.exit;
+      await waitFor(() => pids.every((pid) => !alive(pid)), 10_000, 'the orphaned workers to exit');
+      assert.equal(await portIsFree(port), true);
+    } finally {
+      await echo.close();
+    }
+  });
+});
+
 describe('faultline proxy --workers: usage', { timeout: 60_000 }, () => {
   for (const bad of ['0', '1.5', 'two', '-1']) {
     it(`--workers ${bad} is a usage error (exit 2)`, async () => {
