@@ -43,18 +43,18 @@ async function heldOnEveryWorker(server: ServerProcess, port: number, workers: n
   throw new Error('200 connections held, and still some worker holds none');
 }
 
-for (const sharing of ['handle', 'reuseport'] as const) {
+for (const [sharing, transport] of [['handle', 'raw'], ['handle', 'net'], ['reuseport', 'raw'], ['reuseport', 'net']] as const) {
   const unavailable = await decideSharing({ FAULTLINE_PROXY_SHARING: sharing }).then(
     () => undefined,
     (err: Error) => err.message,
   );
-  describe(`faultline proxy --workers 2, listeners shared by ${sharing}`, { skip: unavailable, timeout: 180_000 }, () => {
+  describe(`faultline proxy --workers 2, listeners shared by ${sharing}, ${transport} transport`, { skip: unavailable, timeout: 180_000 }, () => {
     let echo: TcpServer;
     let server: ServerProcess;
     let port: number;
     before(async () => {
       echo = await tcpServer();
-      server = await startServer(2, { FAULTLINE_PROXY_SHARING: sharing });
+      server = await startServer(2, { FAULTLINE_PROXY_SHARING: sharing, FAULTLINE_PROXY_TRANSPORT: transport });
       port = await createProxy(server, echo.address);
     });
     after(async () => {
@@ -64,6 +64,7 @@ for (const sharing of ['handle', 'reuseport'] as const) {
 
     it(`says it shares by ${sharing}, and serves many connections intact from more than one worker`, async () => {
       assert.match(server.out(), new RegExp(`proxy workers: 2 processes \\(\\d+, \\d+\\); listeners shared by ${sharing}`));
+      assert.match(server.out(), new RegExp(`proxy transport: ${transport}`));
       const results = await many(200, 20, (i) => echoOnce(port, `connection ${i}`));
       results.forEach((r, i) => assert.deepEqual({ data: r.data, error: r.error }, { data: `connection ${i}`, error: undefined }));
       const counts = await server.perWorker('echo');
