@@ -36,6 +36,8 @@ export interface RawTcpHandle {
   getpeername(out: { address?: string; port?: number; family?: string }): number;
   ref(): void;
   unref(): void;
+  /** Reads go into this memory (onread then gets no ArrayBuffer) instead of a fresh 64 KiB allocation per read. */
+  useUserBuffer?(buffer: Uint8Array): void;
 }
 
 export interface RawWriteReq {
