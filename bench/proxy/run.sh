@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The proxy benchmark: direct vs haproxy vs a bare Node pipe vs faultline's proxy, on loopback.
+# The proxy benchmark: direct vs haproxy vs a bare Node pipe vs faultline's proxy (one thread and
+# --workers 2) vs toxiproxy-server (when on PATH), on loopback; then redis-benchmark -P16 through them.
 # Installs what it needs from Debian when missing (as root), then runs bench/proxy/run.ts.
 #   bash bench/proxy/run.sh [--seconds 3] [--rounds 3]
 set -euo pipefail
@@ -8,6 +9,8 @@ need=()
 command -v wrk >/dev/null || need+=(wrk)
 command -v haproxy >/dev/null || need+=(haproxy)
 command -v nginx >/dev/null || need+=(nginx-light)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v redis-benchmark >/dev/null || need+=(redis-tools)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -16,9 +19,10 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 1
   fi
 fi
-# faultline's proxy runs as plain JS, as the installed CLI does (tsx's loader would add GC work).
-bundle="$(mktemp -d)/faultline-proxy.mjs"
-if node_modules/.bin/esbuild bench/proxy/faultline-proxy.ts --bundle --platform=node --format=esm --outfile="$bundle" --log-level=warning; then
-  export FAULTLINE_BENCH_PROXY="$bundle"
+# faultline's proxy runs as plain JS, as the installed CLI does (tsx's loader would add GC work);
+# worker-main.mjs beside it serves --workers (src/proxy/workers/pool.ts looks for it there).
+out="$(mktemp -d)"
+if node_modules/.bin/esbuild bench/proxy/faultline-proxy.ts src/proxy/workers/worker-main.ts --bundle --platform=node --format=esm --outdir="$out" --entry-names='[name]' --out-extension:.js=.mjs --log-level=warning; then
+  export FAULTLINE_BENCH_PROXY="$out/faultline-proxy.mjs"
 fi
 node --import tsx bench/proxy/run.ts "$@"

@@ -1,10 +1,12 @@
 /**
  * The proxy benchmark (see bench/RESULTS.md). Side by side against one nginx on loopback:
  * direct, haproxy (TCP mode, nbthread 1), a bare Node pipe, faultline's proxy with no toxic, with
- * a 0 ms latency toxic, and on its `net` fallback. Rounds are interleaved and the median is kept,
- * because this machine is shared. Then accuracy: a 100 ms latency toxic and bandwidth toxics.
+ * a 0 ms latency toxic, on its `net` fallback and with --workers 2, and toxiproxy-server when one
+ * is on PATH. Rounds are interleaved and the median is kept, because this machine is shared. Then
+ * redis-benchmark -P16 (direct, haproxy, faultline, toxiproxy) against one redis-server, the
+ * ratios issue 19 sets goals for, and accuracy: a 100 ms latency toxic and bandwidth toxics.
  *
- *   bash bench/proxy/run.sh [--seconds 3] [--rounds 3] [--json out.json]
+ *   bash bench/proxy/run.sh [--seconds 3] [--rounds 3] [--json out.json] [--only-redis]
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,11 @@ const arg = (name: string, fallback: string) => {
 const SECONDS = Number(arg('seconds', '3'));
 const ROUNDS = Number(arg('rounds', '3'));
 const JSON_OUT = arg('json', '');
+const ONLY_REDIS = process.argv.includes('--only-redis');
+const TOXIPROXY = await run('sh', ['-c', 'command -v toxiproxy-server']).then(
+  ({ stdout }) => stdout.trim(),
+  () => '',
+);
 
 const children: ChildProcess[] = [];
 const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'faultline-bench-'));
@@ -98,6 +105,23 @@ function cpuMs(pid: number | undefined): number {
   return ticks(pid) * 10; // USER_HZ = 100
 }
 
+/** toxiproxy-server (when on PATH), and a proxy made through its API. */
+let toxiproxyApi: number | undefined;
+async function toxiproxyTo(upstream: number): Promise<{ port: number; pid: number | undefined }> {
+  if (toxiproxyApi === undefined) {
+    toxiproxyApi = await freePort();
+    start(TOXIPROXY, ['-host', '127.0.0.1', '-port', String(toxiproxyApi)]);
+    await waitPort(toxiproxyApi);
+  }
+  const port = await freePort();
+  const res = await fetch(`http://127.0.0.1:${toxiproxyApi}/proxies`, {
+    method: 'POST',
+    body: JSON.stringify({ name: `bench${port}`, listen: `127.0.0.1:${port}`, upstream: `127.0.0.1:${upstream}` }),
+  });
+  if (res.status !== 201) throw new Error(`toxiproxy: POST /proxies answered ${res.status}: ${await res.text()}`);
+  return { port, pid: children.find((c) => c.spawnfile === TOXIPROXY)?.pid };
+}
+
 async function startSubjects(): Promise<{ subjects: Subject[]; nginx: number }> {
   const nginx = await freePort();
   const big = join(dir, 'big.bin');
@@ -126,6 +150,7 @@ http { access_log off; sendfile on; keepalive_requests 10000000;
   const faultline = await freePort();
   const latency0 = await freePort();
   const net = await freePort();
+  const workers = await freePort();
   const subjects: Subject[] = [
     { name: 'direct', port: nginx, pid: nginxProcess.pid },
     { name: 'haproxy', port: haproxy, pid: haproxyProcess.pid },
@@ -133,7 +158,9 @@ http { access_log off; sendfile on; keepalive_requests 10000000;
     { name: 'faultline, no toxic', port: faultline, pid: faultlineProxy([String(faultline), String(nginx)]).pid },
     { name: 'faultline, 0 ms latency toxic', port: latency0, pid: faultlineProxy([String(latency0), String(nginx), JSON.stringify({ type: 'latency', attributes: { latency: 0 } })]).pid },
     { name: 'faultline, net fallback, no toxic', port: net, pid: faultlineProxy([String(net), String(nginx)], { FAULTLINE_PROXY_TRANSPORT: 'net' }).pid },
+    { name: 'faultline, --workers 2, no toxic', port: workers, pid: faultlineProxy([String(workers), String(nginx)], { FAULTLINE_BENCH_WORKERS: '2' }).pid },
   ];
+  if (TOXIPROXY) subjects.push({ name: 'toxiproxy', ...(await toxiproxyTo(nginx)) });
   for (const s of subjects) await waitPort(s.port);
   return { subjects, nginx };
 }
@@ -181,8 +208,6 @@ const metrics = {
     return { cps: rate(out), connCpu: ((cpuMs(s.pid) - before) * 1000) / requests(out) };
   },
 };
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // ------------------------------------------------------------------ accuracy
 function onceData(s: Socket): Promise<void> {
@@ -240,7 +265,59 @@ async function bandwidthAccuracy(rateKB: number, bytes: number): Promise<{ rateK
   return { rateKB, measuredKB, error: measuredKB / rateKB - 1 };
 }
 
+// ------------------------------------------------------------------ redis-benchmark -P16
+/** redis-benchmark's SET and GET rps with 16 commands pipelined per request (20 clients). */
+async function redisRps(port: number): Promise<{ set: number; get: number }> {
+  const n = String(Math.max(50_000, Math.round(SECONDS * 150_000)));
+  const { stdout } = await run('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-c', '20', '-P', '16', '-t', 'set,get', '-n', n, '-q', '--csv']);
+  const rps = (test: string) => Number(new RegExp(`^"${test}","([\\d.]+)"`, 'm').exec(stdout)?.[1]);
+  return { set: rps('SET'), get: rps('GET') };
+}
+
+async function redisBench(): Promise<Map<string, { set: number[]; get: number[] }>> {
+  const redis = await freePort();
+  start('redis-server', ['--port', String(redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  await waitPort(redis);
+  const haproxy = await freePort();
+  writeFileSync(
+    join(dir, 'haproxy-redis.cfg'),
+    `global\n  nbthread 1\n  maxconn 8000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nlisten redis\n  bind 127.0.0.1:${haproxy}\n  server s 127.0.0.1:${redis}\n`,
+  );
+  start('haproxy', ['-db', '-f', join(dir, 'haproxy-redis.cfg')]);
+  const faultline = await freePort();
+  faultlineProxy([String(faultline), String(redis)]);
+  const workers = await freePort();
+  faultlineProxy([String(workers), String(redis)], { FAULTLINE_BENCH_WORKERS: '2' });
+  const targets: [string, number][] = [
+    ['direct', redis],
+    ['haproxy', haproxy],
+    ['faultline, no toxic', faultline],
+    ['faultline, --workers 2, no toxic', workers],
+  ];
+  if (TOXIPROXY) targets.push(['toxiproxy', (await toxiproxyTo(redis)).port]);
+  for (const [, port] of targets) await waitPort(port);
+  const out = new Map(targets.map(([name]) => [name, { set: [] as number[], get: [] as number[] }]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, port] of targets) {
+      const r = await redisRps(port);
+      out.get(name)!.set.push(r.set);
+      out.get(name)!.get.push(r.get);
+      process.stderr.write(`round ${round} redis -P16 ${name}: ${JSON.stringify(r)}\n`);
+    }
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------ main
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+process.stdout.write(`load average at start: ${load()}\n`);
+if (ONLY_REDIS) {
+  printRedis(await redisBench());
+  await stopAll();
+  process.exit(0);
+}
 const { subjects, nginx } = await startSubjects();
 type Row = Record<string, number[]>;
 const results = new Map<string, Row>(subjects.map((s) => [s.name, {}]));
@@ -256,7 +333,6 @@ for (let round = 1; round <= ROUNDS; round++) {
 }
 
 const med = (name: string, key: string) => median(results.get(name)![key]!);
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const d = (k: string) => med('direct', k);
 const h = (k: string) => med('haproxy', k);
 const x = (v: number, base: number) => fmt(v / base, 2);
@@ -278,6 +354,27 @@ process.stdout.write(
   `\n${SECONDS} s per measurement, median of ${ROUNDS} interleaved rounds, wrk -t1 (latency: -c1; req/s and new conn/s: -c32; bulk: -c1, 64 MiB file); subject: ${process.env.FAULTLINE_BENCH_PROXY ? 'bundled JS' : 'tsx'}\n\n${lines.join('\n')}\n\nCPU used by the subject itself (all its threads; direct = nginx), per unit of work:\n\n${cpuLines.join('\n')}\n`,
 );
 
+const redis = await redisBench();
+printRedis(redis);
+
+// The ratios issue 19 sets goals for (one thread vs haproxy nbthread 1; redis -P16 vs direct).
+const goals: [label: string, value: (n: string) => number, goal: string, ok: (v: number) => boolean][] = [
+  ['small req/s x haproxy', (n) => med(n, 'rps') / h('rps'), '>= 0.9', (v) => v >= 0.9],
+  ['bulk MB/s x haproxy', (n) => med(n, 'mbps') / h('mbps'), '>= 1.0', (v) => v >= 1.0],
+  ['new conn/s x haproxy', (n) => med(n, 'cps') / h('cps'), '>= 0.9', (v) => v >= 0.9],
+  ['CPU per small request x haproxy', (n) => med(n, 'rpsCpu') / h('rpsCpu'), '<= 1.1', (v) => v <= 1.1],
+  ['CPU per new connection x haproxy', (n) => med(n, 'connCpu') / h('connCpu'), '<= 1.1', (v) => v <= 1.1],
+  ['added p50 x haproxy\'s', (n) => (med(n, 'p50') - d('p50')) / (h('p50') - d('p50')), '<= 1.0', (v) => v <= 1.0],
+  ['redis -P16 SET x direct', (n) => median(redis.get(n)?.set ?? [NaN]) / median(redis.get('direct')!.set), '>= 0.5', (v) => v >= 0.5],
+  ['redis -P16 GET x direct', (n) => median(redis.get(n)?.get ?? [NaN]) / median(redis.get('direct')!.get), '>= 0.5', (v) => v >= 0.5],
+];
+const judged = subjects.filter((s) => s.name.startsWith('faultline, no') || s.name.startsWith('faultline, net') || s.name.startsWith('faultline, --workers') || s.name === 'toxiproxy' || s.name === 'haproxy');
+const goalLines = [`| ratio (goal) | ${judged.map((s) => s.name).join(' | ')} |`, `|---|${judged.map(() => '---|').join('')}`];
+for (const [label, value, goal, ok] of goals) {
+  goalLines.push(`| ${label} (${goal}) | ${judged.map((s) => { const v = value(s.name); return Number.isNaN(v) ? '–' : `${fmt(v, 2)}${s.name.startsWith('faultline, no') ? (ok(v) ? ' ✓' : ' ✗') : ''}`; }).join(' | ')} |`);
+}
+process.stdout.write(`\nRatios (issue 19's goals apply to faultline, one thread, no toxic; ✓ met in this run):\n\n${goalLines.join('\n')}\n\nload average at end: ${load()}\n`);
+
 const latency = await latencyAccuracy(nginx);
 const bw = [await bandwidthAccuracy(1000, 3_000_000), await bandwidthAccuracy(10_000, 20_000_000)];
 process.stdout.write(
@@ -285,6 +382,17 @@ process.stdout.write(
     bw.map((b) => `Bandwidth toxic ${fmt(b.rateKB)} KB/s: measured ${fmt(b.measuredKB)} KB/s (${b.error >= 0 ? '+' : ''}${fmt(b.error * 100, 1)}%)`).join('\n') +
     '\n',
 );
-if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, results: Object.fromEntries(results), latency, bandwidth: bw }, null, 2));
+if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, results: Object.fromEntries(results), redis: Object.fromEntries(redis), latency, bandwidth: bw }, null, 2));
 await stopAll();
 process.exit(0);
+
+function printRedis(r: Map<string, { set: number[]; get: number[] }>): void {
+  const direct = r.get('direct')!;
+  const rows = [...r].map(
+    ([name, v]) =>
+      `| ${name} | ${fmt(median(v.set))} (${fmt(median(v.set) / median(direct.set), 2)}) | ${fmt(median(v.get))} (${fmt(median(v.get) / median(direct.get), 2)}) |`,
+  );
+  process.stdout.write(
+    `\nredis-benchmark -c 20 -P 16 -t set,get, median of ${ROUNDS} interleaved rounds:\n\n| subject | SET rps (x direct) | GET rps (x direct) |\n|---|---|---|\n${rows.join('\n')}\n`,
+  );
+}

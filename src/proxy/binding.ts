@@ -26,7 +26,8 @@ export interface RawTcpHandle {
   close(callback?: () => void): void;
   reset(callback?: () => void): number;
   setNoDelay(enable: boolean): number;
-  bind(address: string, port: number): number;
+  /** `flags` (UV_TCP_REUSEPORT) is taken by Node 22.12+ only. */
+  bind(address: string, port: number, flags?: number): number;
   bind6(address: string, port: number, flags: number): number;
   listen(backlog: number): number;
   connect(req: RawConnectReq, address: string, port: number): number;
@@ -35,6 +36,8 @@ export interface RawTcpHandle {
   getpeername(out: { address?: string; port?: number; family?: string }): number;
   ref(): void;
   unref(): void;
+  /** Reads go into this memory (onread then gets no ArrayBuffer) instead of a fresh 64 KiB allocation per read. */
+  useUserBuffer?(buffer: Uint8Array): void;
 }
 
 export interface RawWriteReq {

@@ -142,7 +142,10 @@ export class ProxyCollection {
       for (const p of replaced) await p.start().catch(() => undefined);
       throw err;
     }
-    for (const p of replaced) this.forgetToxics(p);
+    for (const p of replaced) {
+      this.forgetToxics(p);
+      p.dispose();
+    }
     for (const p of started) this.proxies.set(p.name, p);
     return result;
   }
@@ -187,6 +190,7 @@ export class ProxyCollection {
     this.forgetToxics(proxy);
     proxy.stop();
     proxy.removeAllToxics();
+    proxy.dispose();
     this.proxies.delete(name);
   }
 
@@ -278,8 +282,14 @@ export class ProxyCollection {
     for (const proxy of this.proxies.values()) {
       this.forgetToxics(proxy);
       proxy.stop();
+      proxy.dispose();
     }
     this.proxies.clear();
+  }
+
+  /** With workers: resolves once every worker has applied every change made so far (an API call answers after it). */
+  async flush(): Promise<void> {
+    await this.options.workers?.flush();
   }
 
   private arm(proxy: Proxy, toxic: Toxic): void {

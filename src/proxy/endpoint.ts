@@ -59,6 +59,18 @@ type Owned = RawTcpHandle & { [OWNER]?: RawEndpoint };
 /** Bytes a socket may have queued in libuv before write() asks the caller to wait (reading goes on meanwhile, as with net's 16 KiB highWaterMark plus a read). */
 const WRITE_HIGH_WATER = 128 * 1024;
 
+/**
+ * Where every raw socket of this process reads into. Without it Node allocates a 64 KiB buffer
+ * per read and wraps it in a new ArrayBuffer; reading into one buffer and copying out the bytes
+ * read (usually far fewer, from Buffer's pool) used less CPU in 9 of 10 interleaved rounds for
+ * small requests and 8 of 10 for bulk (medians 3–15% and 2–10% lower; docs/proxy.md, "Where one
+ * thread's time goes"). The copy
+ * is what makes one buffer safe: a chunk handed on is never this memory, so a write that completes
+ * later (libuv writes from the memory it was given) or a toxic holding the chunk never sees it
+ * overwritten by the next read. Reads are delivered one at a time on this thread.
+ */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+
 class RawEndpoint implements Endpoint {
   handler = IDLE;
   closed = false;
@@ -79,6 +91,7 @@ class RawEndpoint implements Endpoint {
   ) {
     (handle as Owned)[OWNER] = this;
     handle.onread = onRawRead;
+    handle.useUserBuffer?.(READ_BUFFER);
   }
 
   get busy(): boolean {
@@ -195,7 +208,16 @@ class RawEndpoint implements Endpoint {
     // self-test, instead of the process); the handler's own exceptions propagate as before.
     try {
       n = this.b.readResult();
-      if (n > 0) chunk = new Uint8Array(buffer!, this.b.readOffset(), n);
+      if (n > 0) {
+        if (buffer === undefined) {
+          // Read into READ_BUFFER (useUserBuffer): copy out what was read.
+          const copy = Buffer.allocUnsafe(n);
+          READ_BUFFER.copy(copy, 0, 0, n);
+          chunk = copy;
+        } else {
+          chunk = new Uint8Array(buffer, this.b.readOffset(), n);
+        }
+      }
     } catch (err) {
       if (!this.closed) this.handler.onError(`EBADREAD (${(err as Error).message})`);
       return;
@@ -319,10 +341,17 @@ function describeErrno(code: string): string {
   return known[code] ?? code;
 }
 
+/**
+ * How a worker of `faultline proxy --workers N` shares its port (workers/sharing.ts): its own
+ * socket with SO_REUSEPORT (`reusePortFlag`: libuv's UV_TCP_REUSEPORT), or the primary's bound
+ * socket received over IPC, on which it only listens.
+ */
+export type ListenShare = { reusePortFlag: number } | { handle: RawTcpHandle };
+
 /** Listens on an IP address (resolve names first). Rejects with ListenError. */
-export async function listenTcp(ip: string, port: number, onConnection: (ep: Endpoint) => void, transport: Transport): Promise<Listener> {
-  if (transport === 'raw') return listenRaw(requireRaw(), ip, port, onConnection);
-  return listenNet(ip, port, onConnection);
+export async function listenTcp(ip: string, port: number, onConnection: (ep: Endpoint) => void, transport: Transport, share?: ListenShare): Promise<Listener> {
+  if (transport === 'raw') return listenRaw(requireRaw(), ip, port, onConnection, share);
+  return listenNet(ip, port, onConnection, share);
 }
 
 function requireRaw(): RawBinding {
@@ -331,9 +360,11 @@ function requireRaw(): RawBinding {
   return b;
 }
 
-function listenRaw(b: RawBinding, ip: string, port: number, onConnection: (ep: Endpoint) => void): Listener {
-  const server = b.newServer();
-  let err = isIPv6(ip) ? server.bind6(ip, port, 0) : server.bind(ip, port);
+function listenRaw(b: RawBinding, ip: string, port: number, onConnection: (ep: Endpoint) => void, share?: ListenShare): Listener {
+  const given = share && 'handle' in share ? share.handle : undefined;
+  const server = given ?? b.newServer();
+  const flags = share && 'reusePortFlag' in share ? share.reusePortFlag : 0;
+  let err = given ? 0 : isIPv6(ip) ? server.bind6(ip, port, flags) : flags ? server.bind(ip, port, flags) : server.bind(ip, port);
   if (err === 0) err = server.listen(4096);
   if (err !== 0) {
     server.close();
@@ -357,11 +388,11 @@ function listenRaw(b: RawBinding, ip: string, port: number, onConnection: (ep: E
   };
 }
 
-function listenNet(ip: string, port: number, onConnection: (ep: Endpoint) => void): Promise<Listener> {
+function listenNet(ip: string, port: number, onConnection: (ep: Endpoint) => void, share?: ListenShare): Promise<Listener> {
   const server: Server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => onConnection(new NetEndpoint(socket)));
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new ListenError(err.code ?? 'EIO', ip, port)));
-    server.listen({ host: ip, port, backlog: 4096 }, () => {
+    const ready = () => {
       const addr = server.address() as { address: string; port: number };
       let closed = false;
       resolve({
@@ -373,7 +404,10 @@ function listenNet(ip: string, port: number, onConnection: (ep: Endpoint) => voi
           server.close();
         },
       });
-    });
+    };
+    // net.Server.listen takes a raw TCP handle as is (as node:cluster's workers do); `reusePort` is Node 22.12+.
+    if (share && 'handle' in share) server.listen(share.handle as unknown as { fd: number }, 4096, ready);
+    else server.listen({ host: ip, port, backlog: 4096, ...(share ? { reusePort: true } : {}) }, ready);
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import { parseHostPort, resolveHost } from './address.js';
 import { Connection, type ConnectionHost } from './connection.js';
-import { connectTcp, formatHostPort, listenTcp, type Endpoint, type Listener, type Transport } from './endpoint.js';
+import { connectTcp, formatHostPort, listenTcp, type Endpoint, type Listener, type ListenShare, type Transport } from './endpoint.js';
 import type { ByteCounter } from './link.js';
 import { hits, type Toxic } from './toxic.js';
 import { announceTransport, proxyTransport } from './transport.js';
@@ -20,6 +20,23 @@ export interface ProxyOptions {
   /** Default: the process's choice (transport.ts: raw handles when they pass their self-test). */
   transport?: Transport;
   log?: (message: string) => void;
+  /** `faultline proxy --workers N`, in the primary: the listeners and connections are the workers'; this Proxy is the API's record, and tells them every change. */
+  workers?: ProxyWorkers;
+  /** In a worker: a copy of the primary's proxy, so its start and stop are not logged again. */
+  replica?: boolean;
+}
+
+/** What a Proxy in the primary asks of the worker processes (workers/pool.ts). */
+export interface ProxyWorkers {
+  /** Every worker listens (rejects with ListenError, and then none does); resolves with the address settled. */
+  listen(proxy: Proxy, ip: string, port: number): Promise<{ host: string; port: number }>;
+  unlisten(proxy: Proxy): void;
+  /** Its toxics (or upstream) changed. */
+  changed(proxy: Proxy): void;
+  /** Deleted: the workers drop their copy. */
+  forget(proxy: Proxy): void;
+  /** Resolves once every worker has applied every change told so far. */
+  flush(): Promise<void>;
 }
 
 export interface ProxyStats {
@@ -31,7 +48,11 @@ export interface ProxyStats {
 /** How long a resolved upstream host name is reused before it is looked up again. */
 const UPSTREAM_TTL_MS = 1000;
 
+let nextId = 1;
+
 export class Proxy implements ConnectionHost {
+  /** Unique in this process: tells a proxy from a later one of the same name. */
+  readonly id = nextId++;
   readonly name: string;
   listen: string;
   upstream: string;
@@ -46,6 +67,8 @@ export class Proxy implements ConnectionHost {
   /** Connections refused by the upstream since it last answered; undefined while it answers. */
   private upstreamDown: number | undefined;
   private chosen: Transport | undefined;
+  /** With workers: their open connections, as last counted (the primary's own set is empty). */
+  remoteConnections = 0;
 
   constructor(
     config: ProxyConfig,
@@ -64,19 +87,25 @@ export class Proxy implements ConnectionHost {
   }
 
   get connections(): number {
-    return this.conns.size;
+    return this.conns.size + this.remoteConnections;
   }
 
   /** Starts listening. Rejects (ListenError) when the address is taken; nothing is left listening then. */
-  async start(): Promise<void> {
+  async start(share?: ListenShare): Promise<void> {
     if (this.enabled) return;
     this.chosen ??= this.options.transport ?? (await this.processTransport());
     const { host, port } = parseHostPort(this.listen, 'listen');
     const ip = await resolveHost(host, true);
-    this.listener = await listenTcp(ip, port, (ep) => this.accept(ep), this.chosen);
+    const workers = this.options.workers;
+    if (workers) {
+      const at = await workers.listen(this, ip, port);
+      this.listener = { ...at, close: () => workers.unlisten(this) };
+    } else {
+      this.listener = await listenTcp(ip, port, (ep) => this.accept(ep), this.chosen, share);
+    }
     this.listen = formatHostPort(this.listener.host, this.listener.port);
     this.enabled = true;
-    this.options.log?.(`proxy ${this.name} listening on ${this.listen}, upstream ${this.upstream}`);
+    if (!this.options.replica) this.options.log?.(`proxy ${this.name} listening on ${this.listen}, upstream ${this.upstream}`);
   }
 
   private async processTransport(): Promise<Transport> {
@@ -89,7 +118,7 @@ export class Proxy implements ConnectionHost {
   stop(): void {
     this.listener?.close();
     this.listener = undefined;
-    if (this.enabled) this.options.log?.(`proxy ${this.name} stopped`);
+    if (this.enabled && !this.options.replica) this.options.log?.(`proxy ${this.name} stopped`);
     this.enabled = false;
     for (const conn of [...this.conns]) conn.close('fin');
   }
@@ -105,6 +134,7 @@ export class Proxy implements ConnectionHost {
   addToxic(toxic: Toxic): void {
     this.toxics.push(toxic);
     for (const conn of [...this.conns]) conn.apply(toxic);
+    this.options.workers?.changed(this);
   }
 
   removeToxic(toxic: Toxic): boolean {
@@ -112,6 +142,7 @@ export class Proxy implements ConnectionHost {
     if (i < 0) return false;
     this.toxics.splice(i, 1);
     for (const conn of [...this.conns]) conn.remove(toxic);
+    this.options.workers?.changed(this);
     return true;
   }
 
@@ -120,10 +151,16 @@ export class Proxy implements ConnectionHost {
     toxic.attributes = attributes;
     toxic.toxicity = toxicity;
     for (const conn of [...this.conns]) conn.update(toxic, toxicityChanged);
+    this.options.workers?.changed(this);
   }
 
   removeAllToxics(): void {
     for (const toxic of [...this.toxics]) this.removeToxic(toxic);
+  }
+
+  /** The proxy is deleted (after stop()): workers drop their copy. */
+  dispose(): void {
+    this.options.workers?.forget(this);
   }
 
   connectionClosed(conn: Connection): void {

@@ -1,5 +1,6 @@
 /** GET /metrics: the proxies' counters in Prometheus text format (0.0.4). */
 import type { Proxy } from '../proxy.js';
+import type { WorkerReport } from '../workers/pool.js';
 
 interface Metric {
   name: string;
@@ -8,7 +9,8 @@ interface Metric {
   samples: [labels: Record<string, string>, value: number][];
 }
 
-export function prometheusText(proxies: readonly Proxy[]): string {
+/** `workers`: with `faultline proxy --workers N`, each worker's counters (the proxies' own are their sums). */
+export function prometheusText(proxies: readonly Proxy[], workers?: { reports: WorkerReport[]; restarts: number }): string {
   const metrics: Metric[] = [
     { name: 'faultline_proxy_bytes_total', help: 'Bytes passed, by direction (upstream: client to upstream; downstream: back).', type: 'counter', samples: [] },
     { name: 'faultline_proxy_connections_total', help: 'Connections accepted.', type: 'counter', samples: [] },
@@ -33,12 +35,32 @@ export function prometheusText(proxies: readonly Proxy[]): string {
     for (const [type, n] of byType) toxics.samples.push([{ proxy: p.name, type }, n]);
     if (p.transport) transport.samples.push([{ proxy: p.name, transport: p.transport }, 1]);
   }
+  if (workers) metrics.push(...workerMetrics(proxies, workers));
   const lines: string[] = [];
   for (const m of metrics) {
     lines.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${m.type}`);
-    for (const [labels, value] of m.samples) lines.push(`${m.name}{${formatLabels(labels)}} ${value}`);
+    for (const [labels, value] of m.samples) lines.push(Object.keys(labels).length ? `${m.name}{${formatLabels(labels)}} ${value}` : `${m.name} ${value}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function workerMetrics(proxies: readonly Proxy[], { reports, restarts }: { reports: WorkerReport[]; restarts: number }): Metric[] {
+  const info: Metric = { name: 'faultline_proxy_worker_info', help: 'A live worker process of faultline proxy --workers: its slot and pid.', type: 'gauge', samples: [] };
+  const total: Metric = { name: 'faultline_proxy_worker_connections_total', help: 'Connections accepted, by worker (since that worker started).', type: 'counter', samples: [] };
+  const active: Metric = { name: 'faultline_proxy_worker_connections_active', help: 'Connections open now, by worker.', type: 'gauge', samples: [] };
+  const restarted: Metric = { name: 'faultline_proxy_worker_restarts_total', help: 'Workers that exited unasked and were started again.', type: 'counter', samples: [[{}, restarts]] };
+  const names = new Map(proxies.map((p) => [p.id, p.name]));
+  for (const r of reports) {
+    const worker = String(r.index);
+    info.samples.push([{ worker, pid: String(r.pid) }, 1]);
+    for (const c of r.proxies) {
+      const proxy = names.get(c.id);
+      if (proxy === undefined) continue;
+      total.samples.push([{ proxy, worker }, c.accepted]);
+      active.samples.push([{ proxy, worker }, c.connections]);
+    }
+  }
+  return [info, total, active, restarted];
 }
 
 function formatLabels(labels: Record<string, string>): string {

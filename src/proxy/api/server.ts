@@ -19,6 +19,8 @@ import { toxicJson } from '../toxic.js';
 import { announceTransport, proxyTransport } from '../transport.js';
 import { answerClientError, answeredAsMalformed, BodyError, readJson } from './input.js';
 import { prometheusText } from './metrics.js';
+import { decideSharing } from '../workers/sharing.js';
+import { WorkerPool, type WorkerReport } from '../workers/pool.js';
 
 /** What GET /version reports: the Toxiproxy API version this server follows, marked as faultline's. */
 export const API_VERSION = '2.12.0+faultline';
@@ -29,24 +31,39 @@ export interface ProxyServerOptions {
   listen?: string;
   collection?: ProxyCollection;
   log?: (message: string) => void;
+  /** Worker processes serving the proxies (default 1: this process serves them). Not with `collection`. */
+  workers?: number;
 }
 
 export interface ProxyServer {
   /** `http://host:port`. */
   readonly url: string;
   readonly collection: ProxyCollection;
-  /** Stops the API and every proxy. */
+  /** Stops the API and every proxy (and the workers). */
   close(): Promise<void>;
+  /** With workers: rejects if they keep crashing (pool.ts); never settles otherwise. */
+  readonly failed: Promise<never>;
 }
 
 export async function startProxyServer(options: ProxyServerOptions = {}): Promise<ProxyServer> {
-  const collection = options.collection ?? new ProxyCollection({ log: options.log });
   const { host, port } = parseHostPort(options.listen ?? DEFAULT_API_LISTEN, 'API listen address');
   const ip = await resolveHost(host, true);
   // Decided (self-test included) before the API answers, so the startup log says which transport proxies will use.
-  if (!options.collection) announceTransport(await proxyTransport(), options.log);
+  const choice = options.collection ? undefined : await proxyTransport();
+  if (choice) announceTransport(choice, options.log);
+  let pool: WorkerPool | undefined;
+  let fail: (err: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined);
+  if (choice && (options.workers ?? 1) > 1) {
+    const { sharing, reason } = await decideSharing();
+    pool = await WorkerPool.start({ workers: options.workers!, transport: choice.transport, sharing, log: options.log, onFatal: fail });
+    options.log?.(`proxy workers: ${options.workers} processes (${[...pool.pids().values()].join(', ')}); listeners shared by ${sharing} (${reason})`);
+  }
+  const collection = options.collection ?? new ProxyCollection({ log: options.log, ...(pool ? { workers: pool, transport: choice!.transport } : {}) });
   const server = createServer((req, res) => {
-    handle(collection, req, res).catch((err: unknown) => {
+    handle(collection, pool, req, res).catch(async (err: unknown) => {
+      await collection.flush(); // a refused change may have been undone: answer once the workers have it too
       const e = err instanceof ApiError ? err : new ApiError((err as Error).message, 500);
       if (answeredAsMalformed(req.socket)) return;
       if (!res.headersSent) sendError(res, e, e instanceof BodyError || !req.complete);
@@ -60,6 +77,9 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
       reject(new Error(`cannot listen on ${formatHostPort(ip, port)}: ${err.code === 'EADDRINUSE' ? 'address already in use (is another faultline proxy or Toxiproxy running?)' : err.message}`)),
     );
     server.listen(port, ip, () => resolve());
+  }).catch(async (err: unknown) => {
+    await pool?.close();
+    throw err;
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${formatHostPort(addr.address, addr.port)}`;
@@ -67,12 +87,13 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
   return {
     url,
     collection,
+    failed,
     close() {
       closing ??= new Promise<void>((resolve) => {
         collection.close();
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => pool?.close());
       return closing;
     },
   };
@@ -82,7 +103,7 @@ const PROXY_PATH = /^\/proxies\/([^/]+)$/;
 const TOXICS_PATH = /^\/proxies\/([^/]+)\/toxics$/;
 const TOXIC_PATH = /^\/proxies\/([^/]+)\/toxics\/([^/]+)$/;
 
-async function handle(c: ProxyCollection, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(c: ProxyCollection, pool: WorkerPool | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
     req.resume();
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
@@ -93,10 +114,12 @@ async function handle(c: ProxyCollection, req: IncomingMessage, res: ServerRespo
   const body = method === 'POST' || method === 'PATCH' || method === 'PUT' ? await readJson(req) : (req.resume(), undefined);
   const update = method === 'POST' || method === 'PATCH';
   let m: RegExpExecArray | null;
+  /** With workers, a change is answered once every worker applied it. */
+  const applied = async <T>(value: T): Promise<T> => (await c.flush(), value);
 
   if (path === '/version') return only(method, ['GET'], () => sendText(res, 200, `${JSON.stringify({ version: API_VERSION })}\n`, 'application/json;charset=utf-8'));
-  if (path === '/metrics') return only(method, ['GET'], () => sendText(res, 200, prometheusText(c.list()), 'text/plain; version=0.0.4; charset=utf-8'));
-  if (path === '/reset') return only(method, ['POST'], async () => (await c.reset(), sendEmpty(res)));
+  if (path === '/metrics') return only(method, ['GET'], async () => sendText(res, 200, prometheusText(c.list(), await workerReports(pool)), 'text/plain; version=0.0.4; charset=utf-8'));
+  if (path === '/reset') return only(method, ['POST'], async () => (await applied(await c.reset()), sendEmpty(res)));
   if (path === '/heartbeat') {
     return only(method, ['POST'], () => {
       const owner = headerText(req, 'x-faultline-owner') ?? (isObject(body) && typeof body.owner === 'string' ? body.owner : undefined);
@@ -106,33 +129,34 @@ async function handle(c: ProxyCollection, req: IncomingMessage, res: ServerRespo
   if (path === '/populate') {
     return only(method, ['POST'], async () => {
       try {
-        sendJson(res, 201, { proxies: (await c.populate(body)).map(proxyJson) });
+        sendJson(res, 201, { proxies: (await applied(await c.populate(body))).map(proxyJson) });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
+        await c.flush(); // the undo, too
         sendJson(res, err.status, { error: err.message, status: err.status, proxies: null });
       }
     });
   }
   if (path === '/proxies') {
     if (method === 'GET') return sendJson(res, 200, Object.fromEntries(c.list().map((p) => [p.name, proxyJson(p)])));
-    return only(method, ['POST'], async () => sendJson(res, 201, proxyJson(await c.create(body))));
+    return only(method, ['POST'], async () => sendJson(res, 201, proxyJson(await applied(await c.create(body)))));
   }
   if ((m = PROXY_PATH.exec(path))) {
     const name = decode(m[1]!);
     if (method === 'GET') return sendJson(res, 200, proxyJson(c.get(name)));
-    if (update) return sendJson(res, 200, proxyJson(await c.update(name, body)));
-    return only(method, ['DELETE'], () => (c.remove(name), sendEmpty(res)));
+    if (update) return sendJson(res, 200, proxyJson(await applied(await c.update(name, body))));
+    return only(method, ['DELETE'], async () => (await applied(c.remove(name)), sendEmpty(res)));
   }
   if ((m = TOXICS_PATH.exec(path))) {
     const name = decode(m[1]!);
     if (method === 'GET') return sendJson(res, 200, c.get(name).toxics.map(toxicJson));
-    return only(method, ['POST'], () => sendJson(res, 200, toxicJson(c.addToxic(name, body, extras(req)))));
+    return only(method, ['POST'], async () => sendJson(res, 200, toxicJson(await applied(c.addToxic(name, body, extras(req))))));
   }
   if ((m = TOXIC_PATH.exec(path))) {
     const [proxy, toxic] = [decode(m[1]!), decode(m[2]!)];
     if (method === 'GET') return sendJson(res, 200, toxicJson(c.getToxic(proxy, toxic)));
-    if (update) return sendJson(res, 200, toxicJson(c.updateToxic(proxy, toxic, body)));
-    return only(method, ['DELETE'], () => (c.removeToxic(proxy, toxic), sendEmpty(res)));
+    if (update) return sendJson(res, 200, toxicJson(await applied(c.updateToxic(proxy, toxic, body))));
+    return only(method, ['DELETE'], async () => (await applied(c.removeToxic(proxy, toxic)), sendEmpty(res)));
   }
   throw new ApiError(`no route ${method} ${path}`, 404);
 
@@ -140,6 +164,11 @@ async function handle(c: ProxyCollection, req: IncomingMessage, res: ServerRespo
     if (!allowed.includes(actual)) throw new ApiError(`method ${actual} not allowed on ${path}`, 405);
     await run();
   }
+}
+
+/** Per-worker counters for /metrics (and the proxies' totals refreshed from them). */
+async function workerReports(pool: WorkerPool | undefined): Promise<{ reports: WorkerReport[]; restarts: number } | undefined> {
+  return pool ? { reports: await pool.refresh(), restarts: pool.restarts } : undefined;
 }
 
 function extras(req: IncomingMessage): { ttl?: number; owner?: string } {
