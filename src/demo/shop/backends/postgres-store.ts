@@ -17,6 +17,12 @@
 import type { Pool, PoolClient } from 'pg';
 import { UpstreamError, type CallOptions, type UpstreamClient, type UpstreamResponse } from '../http/client.js';
 
+/**
+ * Connections per service. The shop's queries take a millisecond or so: a few connections carry its
+ * load, and each one more is another backend to start (and, in database-outage, to freeze).
+ */
+export const POOL_SIZE = 4;
+
 type Query = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 type Route = (m: RegExpExecArray, body: Record<string, unknown>, q: Query) => Promise<UpstreamResponse>;
 
@@ -29,8 +35,13 @@ export class PostgresStoreClient implements UpstreamClient {
     url: string,
   ) {
     this.#pool = import('pg').then(({ default: pg }) => {
-      const pool = new pg.Pool({ connectionString: url, max: 16 });
+      const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
       pool.on('error', () => undefined); // an idle connection lost (database killed): the next query says so
+      // Open the pool's connections now, as the service starts. Opened on demand, each costs a
+      // PostgreSQL backend's fork and start in the middle of the run's baseline, and on a busy
+      // machine that burst alone outlasted the resilient build's 250 ms timeouts (seen: catalog's
+      // breaker opened before any fault). A failure here is the first query's to report.
+      void Promise.all(Array.from({ length: POOL_SIZE }, () => pool.query('SELECT 1'))).catch(() => undefined);
       return pool;
     });
     this.#routes = [
