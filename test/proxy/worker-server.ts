@@ -5,6 +5,8 @@ import { collect, dial, waitFor } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('./fixtures/proxy-cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The built CLI, as users run it: its worker processes start from dist/proxy/workers/worker-main.js. */
+export const BUILT_CLI = fileURLToPath(new URL('../../bin/faultline.js', import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -19,8 +21,9 @@ export interface ServerProcess {
   metrics(): Promise<string>;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; out: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, built = false): { child: ChildProcess; out: () => string; exit: Promise<number | null> } {
+  const argv = built ? [BUILT_CLI, ...args] : ['--import', 'tsx', CLI, ...args];
+  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -28,8 +31,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: Ch
   return { child, out: () => out, exit };
 }
 
-export async function startServer(workers: number, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const r = runCli(['proxy', '--listen', '127.0.0.1:0', '--workers', String(workers)], env);
+export async function startServer(workers: number, env: NodeJS.ProcessEnv = {}, built = false): Promise<ServerProcess> {
+  const r = runCli(['proxy', '--listen', '127.0.0.1:0', '--workers', String(workers)], env, built);
   await Promise.race([
     waitFor(() => /API on (http:\S+)/.test(r.out()), 60_000, `the API of faultline proxy --workers ${workers} to start`),
     r.exit.then((code) => Promise.reject(new Error(`faultline proxy --workers ${workers} exited ${code}: ${r.out()}`))),

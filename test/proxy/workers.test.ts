@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decideSharing } from '../../src/proxy/workers/sharing.js';
 import { collect, dial, portOf, tcpServer, waitFor, type TcpServer } from './helpers.js';
-import { alive, echoOnce, many, runCli, startServer, untilEveryWorker, type ServerProcess } from './worker-server.js';
+import { existsSync } from 'node:fs';
+import { alive, BUILT_CLI, echoOnce, many, runCli, startServer, untilEveryWorker, type ServerProcess } from './worker-server.js';
 
 const DELAY = 2000;
 
@@ -219,6 +220,26 @@ describe('faultline proxy --workers: the primary killed with SIGKILL', { timeout
       await waitFor(() => pids.every((pid) => !alive(pid)), 10_000, 'the orphaned workers to exit');
       assert.equal(await portIsFree(port), true);
     } finally {
+      await echo.close();
+    }
+  });
+});
+
+describe('faultline proxy --workers from the built CLI (dist/), as users run it', { timeout: 120_000 }, () => {
+  it('its workers start from dist/ and serve every connection; SIGTERM leaves the port free', async () => {
+    assert.ok(existsSync(BUILT_CLI.replace(/bin\/faultline\.js$/, 'dist/proxy/workers/worker-main.js')), 'dist/ is built (npm test builds it first)');
+    const echo = await tcpServer();
+    const server = await startServer(2, {}, true);
+    try {
+      const port = await createProxy(server, echo.address);
+      const results = await untilEveryWorker(server, 'echo', 2, (i) => echoOnce(port, `built ${i}`));
+      assert.ok(results.every((r, i) => r.data === `built ${i}` && !r.error), JSON.stringify(results.find((r, i) => r.data !== `built ${i}` || r.error)));
+      assert.equal((await server.perWorker('echo')).size, 2, 'both workers served');
+      server.child.kill('SIGTERM');
+      assert.equal(await server.exit, 0, server.out());
+      assert.ok(await portIsFree(port), 'the listener is gone');
+    } finally {
+      server.child.kill('SIGKILL');
       await echo.close();
     }
   });
