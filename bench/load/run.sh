@@ -10,13 +10,7 @@ need=()
 command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx-light)
 [ -x /usr/bin/time ] || need+=(time)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  else
-    echo "missing: ${need[*]} (apt-get install -y ${need[*]})" >&2
-    exit 1
-  fi
-fi
+. bench/apt-need.sh
+apt_need ${need[@]+"${need[@]}"}
 npm run --silent build
 node bench/load/bench.mjs "$@"

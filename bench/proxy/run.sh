@@ -11,14 +11,8 @@ command -v haproxy >/dev/null || need+=(haproxy)
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v redis-benchmark >/dev/null || need+=(redis-tools)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  else
-    echo "missing: ${need[*]} (apt-get install -y ${need[*]})" >&2
-    exit 1
-  fi
-fi
+. bench/apt-need.sh
+apt_need ${need[@]+"${need[@]}"}
 # faultline's proxy runs as plain JS, as the installed CLI does (tsx's loader would add GC work);
 # worker-main.mjs beside it serves --workers (src/proxy/workers/pool.ts looks for it there).
 out="$(mktemp -d)"
