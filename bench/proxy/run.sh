@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The proxy benchmark: direct vs haproxy vs a bare Node pipe vs faultline's proxy (one thread and
 # --workers 2) vs toxiproxy-server (when on PATH), on loopback; then redis-benchmark -P16 through them.
-# Installs what it needs from Debian when missing (as root), then runs bench/proxy/run.ts.
+# Installs what it needs from Debian when missing (as root), then runs bench/proxy/run.ts; with
+# --scaling, bench/proxy/scaling.ts instead (the proxy on one core vs both, nginx and wrk pinned).
 #   bash bench/proxy/run.sh [--seconds 3] [--rounds 3]
+#   bash bench/proxy/run.sh --scaling [--seconds 3] [--rounds 3]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 need=()
@@ -19,4 +21,6 @@ out="$(mktemp -d)"
 if node_modules/.bin/esbuild bench/proxy/faultline-proxy.ts src/proxy/workers/worker-main.ts --bundle --platform=node --format=esm --outdir="$out" --entry-names='[name]' --out-extension:.js=.mjs --log-level=warning; then
   export FAULTLINE_BENCH_PROXY="$out/faultline-proxy.mjs"
 fi
-node --import tsx bench/proxy/run.ts "$@"
+script=bench/proxy/run.ts
+if [ "${1:-}" = --scaling ]; then script=bench/proxy/scaling.ts; shift; fi
+node --import tsx "$script" "$@"

@@ -7,23 +7,33 @@
  * ratios issue 19 sets goals for, and accuracy: a 100 ms latency toxic and bandwidth toxics.
  *
  *   bash bench/proxy/run.sh [--seconds 3] [--rounds 3] [--json out.json] [--only-redis]
+ *   (bash bench/proxy/run.sh --scaling … runs scaling.ts instead: the proxy on one core vs two)
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import {
+  HERE,
+  arg,
+  cpuMs,
+  faultlineProxy,
+  fmt,
+  freePort,
+  loadAverage,
+  median,
+  rate,
+  requests,
+  run,
+  start,
+  startHaproxy,
+  startNginx,
+  stopAll,
+  toMB,
+  toMicros,
+  waitPort,
+  wrk as wrkFor,
+} from './lib.js';
 
-const run = promisify(execFile);
-const HERE = fileURLToPath(new URL('.', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const SECONDS = Number(arg('seconds', '3'));
 const ROUNDS = Number(arg('rounds', '3'));
 const JSON_OUT = arg('json', '');
@@ -33,45 +43,6 @@ const TOXIPROXY = await run('sh', ['-c', 'command -v toxiproxy-server']).then(
   () => '',
 );
 
-const children: ChildProcess[] = [];
-const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'faultline-bench-'));
-/** Stops what this script started: SIGTERM first (nginx's master then stops its worker), SIGKILL after 3 s. */
-async function stopAll(): Promise<void> {
-  const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
-  for (const c of alive) c.kill('SIGTERM');
-  await Promise.race([Promise.all(alive.map((c) => new Promise((r) => c.once('close', r)))), sleep(3000)]);
-  for (const c of alive) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-}
-process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(50);
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-function start(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(child);
-  return child;
-}
-
 // ------------------------------------------------------------------ subjects
 interface Subject {
   name: string;
@@ -79,38 +50,13 @@ interface Subject {
   pid: number | undefined;
 }
 
-/**
- * faultline's proxy as a subject: the bundle run.sh builds (plain JS, as the installed CLI runs
- * it), else the TypeScript through tsx (whose loader adds garbage-collection work: slower).
- */
-function faultlineProxy(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const bundle = process.env.FAULTLINE_BENCH_PROXY;
-  const argv = bundle ? [bundle, ...args] : ['--import', 'tsx', join(HERE, 'faultline-proxy.ts'), ...args];
-  return start(process.execPath, argv, env);
-}
-
-/** CPU time (ms) a process and its children (nginx's worker) have used. */
-function cpuMs(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  const ticks = (p: number): number => {
-    try {
-      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      const own = Number(fields[11]) + Number(fields[12]);
-      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-      return own + children.reduce((sum, c) => sum + ticks(c), 0);
-    } catch {
-      return 0;
-    }
-  };
-  return ticks(pid) * 10; // USER_HZ = 100
-}
-
 /** toxiproxy-server (when on PATH), and a proxy made through its API. */
 let toxiproxyApi: number | undefined;
+let toxiproxyPid: number | undefined;
 async function toxiproxyTo(upstream: number): Promise<{ port: number; pid: number | undefined }> {
   if (toxiproxyApi === undefined) {
     toxiproxyApi = await freePort();
-    start(TOXIPROXY, ['-host', '127.0.0.1', '-port', String(toxiproxyApi)]);
+    toxiproxyPid = start(TOXIPROXY, ['-host', '127.0.0.1', '-port', String(toxiproxyApi)]).pid;
     await waitPort(toxiproxyApi);
   }
   const port = await freePort();
@@ -119,32 +65,14 @@ async function toxiproxyTo(upstream: number): Promise<{ port: number; pid: numbe
     body: JSON.stringify({ name: `bench${port}`, listen: `127.0.0.1:${port}`, upstream: `127.0.0.1:${upstream}` }),
   });
   if (res.status !== 201) throw new Error(`toxiproxy: POST /proxies answered ${res.status}: ${await res.text()}`);
-  return { port, pid: children.find((c) => c.spawnfile === TOXIPROXY)?.pid };
+  return { port, pid: toxiproxyPid };
 }
 
 async function startSubjects(): Promise<{ subjects: Subject[]; nginx: number }> {
   const nginx = await freePort();
-  const big = join(dir, 'big.bin');
-  writeFileSync(big, Buffer.alloc(64 * 1024 * 1024, 7), { mode: 0o644 });
-  chmodSync(dir, 0o755); // nginx's workers run as nobody
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/nginx-error.log;
-events { worker_connections 8192; }
-http { access_log off; sendfile on; keepalive_requests 10000000;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  server { listen 127.0.0.1:${nginx} backlog=8192;
-    location = /small { return 200 "hello\\n"; }
-    location = /big { alias ${big}; } } }
-`,
-  );
-  const nginxProcess = start('nginx', ['-c', join(dir, 'nginx.conf')]);
+  const nginxProcess = startNginx(nginx);
   const haproxy = await freePort();
-  writeFileSync(
-    join(dir, 'haproxy.cfg'),
-    `global\n  nbthread 1\n  maxconn 8000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nlisten bench\n  bind 127.0.0.1:${haproxy}\n  server s 127.0.0.1:${nginx}\n`,
-  );
-  const haproxyProcess = start('haproxy', ['-db', '-f', join(dir, 'haproxy.cfg')]);
+  const haproxyProcess = startHaproxy(haproxy, nginx);
   const bare = await freePort();
   const bareProcess = start(process.execPath, [join(HERE, 'bare-pipe.mjs'), String(bare), String(nginx)]);
   const faultline = await freePort();
@@ -166,25 +94,7 @@ http { access_log off; sendfile on; keepalive_requests 10000000;
 }
 
 // ------------------------------------------------------------------ wrk
-function toMicros(text: string): number {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(text.trim());
-  if (!m) return NaN;
-  return Number(m[1]) * { us: 1, ms: 1000, s: 1_000_000 }[m[2] as 'us' | 'ms' | 's'];
-}
-
-function toMB(text: string): number {
-  const m = /^([\d.]+)(B|KB|MB|GB)$/.exec(text.trim());
-  if (!m) return NaN;
-  return Number(m[1]) * { B: 1e-6, KB: 1 / 1024, MB: 1, GB: 1024 }[m[2] as 'B' | 'KB' | 'MB' | 'GB'];
-}
-
-async function wrk(args: string[]): Promise<string> {
-  const { stdout } = await run('wrk', ['-t1', `-d${SECONDS}s`, ...args], { maxBuffer: 1 << 20 });
-  return stdout;
-}
-
-const requests = (out: string) => Number(/(\d+) requests in/.exec(out)![1]);
-const rate = (out: string) => Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]);
+const wrk = (args: string[]): Promise<string> => wrkFor(SECONDS, args);
 
 /** Each returns its figures, plus the subject's CPU µs per request (or per MB for bulk): robust when the machine is shared. */
 const metrics = {
@@ -279,11 +189,7 @@ async function redisBench(): Promise<Map<string, { set: number[]; get: number[] 
   start('redis-server', ['--port', String(redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
   await waitPort(redis);
   const haproxy = await freePort();
-  writeFileSync(
-    join(dir, 'haproxy-redis.cfg'),
-    `global\n  nbthread 1\n  maxconn 8000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nlisten redis\n  bind 127.0.0.1:${haproxy}\n  server s 127.0.0.1:${redis}\n`,
-  );
-  start('haproxy', ['-db', '-f', join(dir, 'haproxy-redis.cfg')]);
+  startHaproxy(haproxy, redis);
   const faultline = await freePort();
   faultlineProxy([String(faultline), String(redis)]);
   const workers = await freePort();
@@ -309,9 +215,7 @@ async function redisBench(): Promise<Map<string, { set: number[]; get: number[] 
 }
 
 // ------------------------------------------------------------------ main
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const load = loadAverage;
 process.stdout.write(`load average at start: ${load()}\n`);
 if (ONLY_REDIS) {
   printRedis(await redisBench());
