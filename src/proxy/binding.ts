@@ -45,6 +45,8 @@ export interface RawWriteReq {
   oncomplete: (this: RawWriteReq, status: number) => void;
   async: boolean;
   buffer: Uint8Array | null;
+  /** Give `buffer`'s slab back to chunk-pool.ts once the write completes. */
+  recycle: boolean;
   owner: unknown;
 }
 

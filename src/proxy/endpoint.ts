@@ -7,6 +7,7 @@
  */
 import { isIPv6, createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { getSystemErrorMap, getSystemErrorName } from 'node:util';
+import { SLAB_SIZE, copyChunk, recycleChunk } from './chunk-pool.js';
 import { rawBinding, rawBindingProblem, type RawBinding, type RawConnectReq, type RawShutdownReq, type RawTcpHandle, type RawWriteReq } from './binding.js';
 
 export interface EndpointHandler {
@@ -24,8 +25,12 @@ export interface Endpoint {
   readonly closed: boolean;
   readStart(): void;
   readStop(): void;
-  /** False when the kernel did not take it all: the rest is queued, and onDrain follows. */
-  write(chunk: Uint8Array): boolean;
+  /**
+   * False when the kernel did not take it all: the rest is queued, and onDrain follows. With
+   * `recycle`, this write is the chunk's last use: a pooled chunk's slab goes back to
+   * chunk-pool.ts once the kernel has the bytes.
+   */
+  write(chunk: Uint8Array, recycle?: boolean): boolean;
   /** Writes are queued (close() now would drop them). */
   readonly busy: boolean;
   /** Half-close (FIN) once queued writes are out; `done` runs then. */
@@ -62,14 +67,14 @@ const WRITE_HIGH_WATER = 128 * 1024;
 /**
  * Where every raw socket of this process reads into. Without it Node allocates a 64 KiB buffer
  * per read and wraps it in a new ArrayBuffer; reading into one buffer and copying out the bytes
- * read (usually far fewer, from Buffer's pool) used less CPU in 9 of 10 interleaved rounds for
- * small requests and 8 of 10 for bulk (medians 3–15% and 2–10% lower; docs/proxy.md, "Where one
- * thread's time goes"). The copy
- * is what makes one buffer safe: a chunk handed on is never this memory, so a write that completes
- * later (libuv writes from the memory it was given) or a toxic holding the chunk never sees it
- * overwritten by the next read. Reads are delivered one at a time on this thread.
+ * read (small reads into Buffer's pool, larger ones into a recycled slab: chunk-pool.ts) used
+ * less CPU in 9 of 10 interleaved rounds for small requests and 8 of 10 for bulk (medians 3–15%
+ * and 2–10% lower; docs/proxy.md, "Where one thread's time goes"). The copy is what makes one
+ * buffer safe: a chunk handed on is never this memory, so a write that completes later (libuv
+ * writes from the memory it was given) or a toxic holding the chunk never sees it overwritten by
+ * the next read. Reads are delivered one at a time on this thread.
  */
-const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+const READ_BUFFER = Buffer.allocUnsafeSlow(SLAB_SIZE);
 
 class RawEndpoint implements Endpoint {
   handler = IDLE;
@@ -115,7 +120,7 @@ class RawEndpoint implements Endpoint {
     this.handle.readStop();
   }
 
-  write(chunk: Uint8Array): boolean {
+  write(chunk: Uint8Array, recycle = false): boolean {
     if (this.closed || this.ended) return true;
     let req = this.spare;
     if (req === undefined) {
@@ -125,6 +130,7 @@ class RawEndpoint implements Endpoint {
       req.async = false;
       req.owner = this;
       req.buffer = null;
+      req.recycle = false;
     }
     const err = this.handle.writeBuffer(req, chunk);
     if (err !== 0) {
@@ -134,10 +140,12 @@ class RawEndpoint implements Endpoint {
     }
     if (!this.b.lastWriteWasAsync()) {
       this.spare = req;
+      if (recycle) recycleChunk(chunk); // the kernel has every byte
       return true;
     }
     this.spare = undefined; // libuv holds this one until the write completes
     req.buffer = chunk; // libuv writes the rest from this memory later: keep it alive
+    req.recycle = recycle;
     this.pending++;
     this.pendingBytes += chunk.length;
     if (this.pendingBytes < WRITE_HIGH_WATER) return true;
@@ -211,9 +219,7 @@ class RawEndpoint implements Endpoint {
       if (n > 0) {
         if (buffer === undefined) {
           // Read into READ_BUFFER (useUserBuffer): copy out what was read.
-          const copy = Buffer.allocUnsafe(n);
-          READ_BUFFER.copy(copy, 0, 0, n);
-          chunk = copy;
+          chunk = copyChunk(READ_BUFFER, n);
         } else {
           chunk = new Uint8Array(buffer, this.b.readOffset(), n);
         }
@@ -239,9 +245,10 @@ function onRawRead(this: RawTcpHandle, buffer: ArrayBuffer | undefined): void {
 }
 
 function afterRawWrite(this: RawWriteReq, status: number): void {
-  const bytes = this.buffer?.length ?? 0;
+  const buffer = this.buffer;
   this.buffer = null;
-  (this.owner as RawEndpoint).writeDone(status, bytes);
+  if (this.recycle && buffer !== null) recycleChunk(buffer); // libuv is done with this memory
+  (this.owner as RawEndpoint).writeDone(status, buffer?.length ?? 0);
 }
 
 function afterRawShutdown(this: RawShutdownReq): void {
@@ -281,6 +288,8 @@ class NetEndpoint implements Endpoint {
     if (!this.closed) this.socket.pause();
   }
 
+  // `recycle` is not honoured: net keeps chunks until written and says when only per socket. A
+  // pooled chunk written here is simply left to the garbage collector.
   write(chunk: Uint8Array): boolean {
     if (this.closed || this.socket.writableEnded) return true;
     return this.socket.write(chunk);

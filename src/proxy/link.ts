@@ -6,6 +6,7 @@
  * the bytes. With stages, the link counts the bytes they hold and stops reading from `src` above
  * HIGH_WATER (and while `dst` has writes queued), so a slow toxic never makes memory grow.
  */
+import { settleChunk } from './chunk-pool.js';
 import type { Endpoint } from './endpoint.js';
 import { NULL_SINK, type CloseMode, type Direction, type LinkControl, type Sink, type Stage } from './stage.js';
 import type { Toxic } from './toxic.js';
@@ -66,7 +67,8 @@ export class Link implements LinkControl {
   onData(chunk: Uint8Array): void {
     this.counter.bytes += chunk.length;
     if (this.head === this.out) {
-      if (!this.dst.write(chunk)) {
+      // This write is the chunk's only use: its slab (chunk-pool.ts) is reused once written.
+      if (!this.dst.write(chunk, true)) {
         this.drainWait = true;
         this.reading = false;
         this.src.readStop();
@@ -74,7 +76,7 @@ export class Link implements LinkControl {
       return;
     }
     this.held += chunk.length;
-    this.head.write(chunk);
+    this.head.write(settleChunk(chunk)); // toxics may hold or slice it: memory of its own
     this.sync();
   }
 
