@@ -59,7 +59,7 @@ export async function decideSharing(env: NodeJS.ProcessEnv = process.env): Promi
   if (asked === 'reuseport' && !reuse) throw new Error(`${ENV}=reuseport, but Node ${process.version} has no SO_REUSEPORT for TCP (Node 22.12+, 23.1+)`);
   if (asked === 'handle' && !handles) throw new Error(`${ENV}=handle, but ${rawBindingProblem()}`);
   if (asked === 'handle' || (asked !== 'reuseport' && !reuse && handles)) {
-    return { sharing: 'handle', reason: asked === 'handle' ? `forced by ${ENV}=handle` : `Node ${process.version} has no SO_REUSEPORT for TCP: one socket passed to every worker` };
+    return { sharing: 'handle', reason: asked === 'handle' ? `forced by ${ENV}=handle` : `Node ${process.version} has no SO_REUSEPORT for TCP: one socket passed to every worker, which race to accept (connections opened in a burst may land on one worker; Node 22 or later balances them)` };
   }
   if (reuse) return { sharing: 'reuseport', reason: asked === 'reuseport' ? `forced by ${ENV}=reuseport` : 'SO_REUSEPORT: one socket per worker, balanced by the kernel' };
   throw new Error(`--workers needs SO_REUSEPORT (Node 22.12+) or Node's raw TCP handles, and Node ${process.version} has neither: ${rawBindingProblem()}`);
