@@ -9,10 +9,11 @@
  * on core 0 are the limit, and bulk downloads over 8 connections, where the proxy is. With 2
  * cores the proxy's second core is the one nginx and wrk use, so "both cores" shows what a proxy
  * gains from a core that is not free; "core 1, 2 workers" shows what splitting costs. The busiest
- * worker's share of the proxy's CPU shows how evenly connections were spread.
+ * worker's share of the proxy's CPU shows how evenly connections were spread. Last, p50 and p99
+ * with a CPU hog on every core: one thread against haproxy nbthread 2 and two workers.
  */
 import { availableParallelism } from 'node:os';
-import { arg, cpuMs, faultlineProxy, fmt, freePort, loadAverage, median, ownCpuMs, pin, processTree, rate, requests, startHaproxy, startNginx, stopAll, toMB, waitPort, wrk } from './lib.js';
+import { arg, cpuMs, faultlineProxy, fmt, freePort, loadAverage, median, ownCpuMs, pin, processTree, rate, requests, start, startHaproxy, startNginx, stopAll, toMB, toMicros, waitPort, wrk } from './lib.js';
 
 const SECONDS = Number(arg('seconds', '3'));
 const ROUNDS = Number(arg('rounds', '3'));
@@ -75,7 +76,8 @@ interface Workload {
   path: '/small' | '/big';
 }
 // Small requests and new connections cost nginx and wrk about what they cost the proxy, so core 0
-// is the limit there; bulk (sendfile in nginx, one copy in wrk) leaves the proxy as the limit.
+// is the limit there; bulk costs nginx little (sendfile), so there the proxy comes closest to
+// the limit of its own core.
 const workloads = {
   small: { args: ['-c32'], path: '/small' },
   conns: { args: ['-c32', '-H', 'Connection: close'], path: '/small' },
@@ -110,7 +112,40 @@ for (const s of subjects) {
   lines.push(`| ${s.name} | ${s.cores} | ${cells.join(' | ')} |`);
 }
 process.stdout.write(
-  `\nScaling: nginx (1 worker) and wrk -t1 pinned to core ${LOAD_CORE}; each proxy pinned as shown; ${SECONDS} s per measurement, median of ${ROUNDS} interleaved rounds; subject: ${process.env.FAULTLINE_BENCH_PROXY ? 'bundled JS' : 'tsx'}\n\n${lines.join('\n')}\n\nload average at end: ${loadAverage()}\n`,
+  `\nScaling: nginx (1 worker) and wrk -t1 pinned to core ${LOAD_CORE}; each proxy pinned as shown; ${SECONDS} s per measurement, median of ${ROUNDS} interleaved rounds; subject: ${process.env.FAULTLINE_BENCH_PROXY ? 'bundled JS' : 'tsx'}\n\n${lines.join('\n')}\n`,
+);
+
+// ---- p99 on a busy machine: one CPU hog per core (as other work would be), the same pinning.
+// One thread stalls every connection when a hog takes its core; a multi-threaded proxy (haproxy
+// nbthread 2) or workers on both cores stall only the share on that core.
+const busySubjects = subjects.filter((s) => s.cores === BOTH || s.name === 'faultline, 1 worker' || s.name === 'haproxy, nbthread 1');
+const hogs = Array.from({ length: availableParallelism() }, () => start(process.execPath, ['-e', 'for (;;) {}']));
+const tail = new Map<Subject, Record<string, { p50: number[]; p99: number[] }>>(busySubjects.map((s) => [s, {}]));
+const tailLoads: [string, string[]][] = [
+  ['1 connection', ['-c1']],
+  ['16 connections', ['-c16']],
+];
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const [label, args] of tailLoads) {
+    for (const s of busySubjects) {
+      const out = await wrk(SECONDS, [...args, '--latency', `http://127.0.0.1:${s.port}/small`], LOAD_CORE);
+      const p50 = toMicros(/ 50%\s+(\S+)/.exec(out)![1]!);
+      const p99 = toMicros(/ 99%\s+(\S+)/.exec(out)![1]!);
+      const row = (tail.get(s)![label] ??= { p50: [], p99: [] });
+      row.p50.push(p50);
+      row.p99.push(p99);
+      process.stderr.write(`round ${round} busy ${label} ${s.name} on core(s) ${s.cores}: p50 ${p50} µs, p99 ${p99} µs\n`);
+    }
+  }
+}
+for (const h of hogs) h.kill('SIGKILL');
+const tailLines = [
+  `| subject | cores | ${tailLoads.map(([label]) => `${label}: p50 µs | p99 µs`).join(' | ')} |`,
+  `|---|---|${tailLoads.map(() => '---|---|').join('')}`,
+  ...busySubjects.map((s) => `| ${s.name} | ${s.cores} | ${tailLoads.map(([label]) => `${fmt(median(tail.get(s)![label]!.p50))} | ${fmt(median(tail.get(s)![label]!.p99))}`).join(' | ')} |`),
+];
+process.stdout.write(
+  `\np99 on a busy machine: ${hogs.length} CPU hogs (one per core, unpinned) beside the same pinning; wrk -t1 --latency, keep-alive small requests; median of ${ROUNDS} interleaved rounds\n\n${tailLines.join('\n')}\n\nload average at end: ${loadAverage()}\n`,
 );
 await stopAll();
 process.exit(0);
