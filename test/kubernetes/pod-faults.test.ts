@@ -116,9 +116,13 @@ describe('kubernetes pod faults (stand-in API server)', () => {
     const from = shop.server.requests.length;
     const res = await runCli(['kill', 'cart', '--yes', '--json'], { cwd: shop.dir, env: shop.env, timeoutMs: 60_000 });
     assert.equal(res.code, 0, res.stdout + res.stderr);
-    const result = JSON.parse(res.stdout) as { kind: string; service: string; timeToRecoverMs: number | null };
+    const result = JSON.parse(res.stdout) as { kind: string; service: string; timeToImpactMs: number | null; timeToRecoverMs: number | null; restarts: number };
     assert.equal(result.service, 'cart');
-    assert.ok(result.timeToRecoverMs !== null, res.stdout);
+    // One pod of three: the probes see cart impacted only if one lands while the pod is gone (the
+    // stand-in has its replacement Ready in ~0.3 s; on a busy machine they can miss it). Either way
+    // the replacement is seen, and an impact that was seen has its time to recover.
+    assert.ok(result.restarts >= 1, `the replacement pod was seen: ${res.stdout}`);
+    if (result.timeToImpactMs !== null) assert.ok(result.timeToRecoverMs !== null, res.stdout);
     const deletes = shop.server.requests.slice(from).filter((r) => r.method === 'DELETE' && r.path.startsWith('/api/v1/namespaces/shop/pods/cart-'));
     assert.equal(deletes.length, 1);
     assert.equal(deletes[0]!.query.gracePeriodSeconds, '0');

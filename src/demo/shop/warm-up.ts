@@ -5,10 +5,11 @@
  * callers' timeouts (the gateway gives catalog 600 ms), and a steady-state check made right after
  * `faultline run` started the shop saw a 503 from a shop that had done nothing wrong.
  *
- * The calls go around the resilience policies (no breaker, retry or metric sees them) and reuse
- * the shared keep-alive agent the services' own clients use. A dependency that does not answer
- * within WARM_MS (not started yet, or down on purpose) is simply not warmed. Real backends
- * (`redis://`, `postgres://`) warm themselves (backends/).
+ * The calls go around the resilience policies (no breaker, retry or caller-side metric sees them;
+ * the dependency counts them among its /health requests) and reuse the shared keep-alive agent
+ * the services' own clients use. A dependency that does not answer within WARM_MS (not started
+ * yet, or down on purpose) is simply not warmed. Real backends (`redis://`, `postgres://`) warm
+ * themselves (backends/).
  */
 import { ServiceClient } from './http/client.js';
 
