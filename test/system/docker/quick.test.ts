@@ -47,6 +47,7 @@ describe('quick commands on a Compose project (no faultline.yaml)', { skip, conc
     return { ...res, json, all: `${res.stdout}\n${res.stderr}` };
   };
   const state = (service: string) => docker('ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`, '--format', '{{.State}}');
+  const status = (service: string) => docker('ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`, '--format', '{{.Status}}');
 
   before(async () => {
     ({ path: dir, cleanup: cleanupDir } = await tempDir('flt-quick-dir-'));
@@ -57,9 +58,11 @@ describe('quick commands on a Compose project (no faultline.yaml)', { skip, conc
     const up = spawnSync('docker-compose', ['-p', project, 'up', '-d'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     assert.equal(up.status, 0, up.stderr);
     await waitFor('web answering', async () => (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok).catch(() => false)) || undefined, 30_000, 200);
-    // And worker running: `up -d` can return before the engine reports it so on a busy machine (seen:
-    // health found 0/1 of worker running while the CI's other suites ran beside it).
+    // And worker running and past its image's HEALTHCHECK (1 s interval): `up -d` returns before
+    // either, and the engine check counts a container whose check is still starting as not
+    // healthy (seen twice: health found 0/1 of worker running and healthy).
     await waitFor('worker running', () => (state('worker') === 'running' ? true : undefined), 30_000, 200);
+    await waitFor('worker healthy', () => (/\(healthy\)/.test(status('worker')) ? true : undefined), 30_000, 200);
   });
   after(async () => {
     if (project) spawnSync('docker-compose', ['-p', project, 'down', '-v', '-t', '1'], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
