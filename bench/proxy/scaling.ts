@@ -6,7 +6,8 @@
  *   bash bench/proxy/run.sh --scaling [--seconds 3] [--rounds 3]
  *
  * Three workloads: small keep-alive requests and new connections (wrk -c32), where nginx and wrk
- * on core 0 are the limit, and bulk downloads over 8 connections, where the proxy is. With 2
+ * on core 0 are the limit, and bulk downloads over 8 connections, where the proxy comes closest to
+ * the limit of its own core (~70% of it for one faultline thread, December 2026). With 2
  * cores the proxy's second core is the one nginx and wrk use, so "both cores" shows what a proxy
  * gains from a core that is not free; "core 1, 2 workers" shows what splitting costs. The busiest
  * worker's share of the proxy's CPU shows how evenly connections were spread. Last, p50 and p99
