@@ -25,6 +25,8 @@ const SMALL = 4 * 1024;
 const MAX_FREE = 64;
 
 const free: ArrayBuffer[] = [];
+/** Chunks lent from slabs and slabs given back, since the process started (tests read them). */
+const counts = { lent: 0, returned: 0 };
 /** Slabs this pool made, and which of them are on the free list (guards against a double return). */
 const ours = new WeakSet<ArrayBuffer>();
 const isFree = new WeakSet<ArrayBuffer>();
@@ -43,6 +45,7 @@ export function copyChunk(source: Buffer, n: number): Uint8Array {
   } else {
     isFree.delete(slab);
   }
+  counts.lent++;
   const chunk = new Uint8Array(slab, 0, n);
   chunk.set(n === source.length ? source : source.subarray(0, n));
   return chunk;
@@ -57,6 +60,7 @@ export function isPooled(chunk: Uint8Array): boolean {
 export function recycleChunk(chunk: Uint8Array): void {
   const slab = chunk.buffer as ArrayBuffer;
   if (!ours.has(slab) || isFree.has(slab) || free.length >= MAX_FREE) return;
+  counts.returned++;
   isFree.add(slab);
   free.push(slab);
 }
@@ -72,4 +76,9 @@ export function settleChunk(chunk: Uint8Array): Uint8Array {
 /** Slabs on the free list (tests). */
 export function freeSlabs(): number {
   return free.length;
+}
+
+/** How many chunks were lent from slabs and how many slabs came back, so far (tests). */
+export function slabCounts(): { lent: number; returned: number } {
+  return { ...counts };
 }
