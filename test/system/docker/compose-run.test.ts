@@ -53,6 +53,14 @@ describe('faultline run against a Compose project', { skip, concurrency: 1 }, ()
       const text = readFileSync(join(dir, f), 'utf8').replaceAll('18461', String(port));
       writeFileSync(join(dir, f), text.replace(/^( +)http: http:\/\/127\.0\.0\.1:\d+\/cgi-bin\/api.*\n/gm, (line, indent: string) => `${line}${indent}timeout: 5s\n`));
     }
+    // The gateway starts 1 s late (then execs httpd as PID 1, as in the example). Without that, the
+    // outage of the rollback test's `docker restart` is only the ~150 ms between the kill and the new
+    // httpd listening, which the 250 ms probes missed on CI: the run then had nothing to wait for and
+    // the test nothing to check. One second is four probes at least.
+    const composeFile = join(dir, 'docker-compose.yml');
+    const gatewayCommand = 'command: ["httpd", "-f", "-p", "8080", "-h", "/www"]';
+    assert.ok(readFileSync(composeFile, 'utf8').includes(gatewayCommand), 'the example\'s gateway command is as this test expects');
+    writeFileSync(composeFile, readFileSync(composeFile, 'utf8').replace(gatewayCommand, 'command: ["sh", "-c", "sleep 1 && exec httpd -f -p 8080 -h /www"]'));
     composeCmd('up', '-d');
     await waitFor('every container healthy', () => /^(.*\(healthy\)\n?){3}$/.test(docker('ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Status}}') + '\n'), 60_000, 200);
   });
