@@ -38,6 +38,16 @@ describe('resilient build', () => {
     assert.match(gateway, /# TYPE shop_fallbacks_total counter/);
   });
 
+  test('before the gateway listens it reads catalog\'s product list once, around its policies: catalog\'s read path is warm, the gateway\'s own metrics saw nothing', async () => {
+    // No product has been read yet (the test above asks only /health and /metrics).
+    const catalog = await metricsOf(shop, 'catalog');
+    assert.equal(metricValue(catalog, 'shop_http_requests_total', { route: '/products', method: 'GET', status: '200' }), 1, 'catalog served the warm-up read');
+    assert.ok(metricValue(catalog, 'shop_dependency_calls_total', { dependency: 'store', outcome: 'ok' })! >= 1, 'and read the store for it');
+    const gateway = await metricsOf(shop, 'gateway');
+    assert.equal(metricValue(gateway, 'shop_dependency_calls_total', { dependency: 'catalog', outcome: 'ok' }), undefined, 'the warm-up is not a call the gateway\'s policies count');
+    assert.equal(metricValue(gateway, 'shop_http_requests_total', { route: '/api/products', method: 'GET', status: '200' }), undefined);
+  });
+
   test('the shop works end to end: browse, fill a cart, check out, read the order', async () => {
     const g = shop.url();
     const list = await shopRequest(`${g}/api/products`);
