@@ -6,7 +6,7 @@
  * the bytes. With stages, the link counts the bytes they hold and stops reading from `src` above
  * HIGH_WATER (and while `dst` has writes queued), so a slow toxic never makes memory grow.
  */
-import { settleChunk } from './chunk-pool.js';
+import { chunkForWholeChain, isLentWhole, settleChunk } from './chunk-pool.js';
 import type { Endpoint } from './endpoint.js';
 import { NULL_SINK, type CloseMode, type Direction, type LinkControl, type Sink, type Stage } from './stage.js';
 import type { Toxic } from './toxic.js';
@@ -34,6 +34,14 @@ export class Link implements LinkControl {
   private started = false;
   private drainWait = false;
   private srcEnded = false;
+  /** Every stage passes chunks on whole and keeps no view of them (Stage.passesWhole). */
+  private allWhole = true;
+  /**
+   * Pooled chunks may enter the stages, and go back to the pool at the write: the chain is all
+   * whole-passing, and nothing a stage that was not is still held (a stage that sliced a chunk may
+   * have left parts of it downstream; they are gone once nothing is held).
+   */
+  private whole = true;
 
   constructor(
     private readonly owner: LinkOwner,
@@ -45,7 +53,7 @@ export class Link implements LinkControl {
     this.out = {
       write: (chunk) => {
         this.held -= chunk.length;
-        if (!this.dst.write(chunk)) this.drainWait = true;
+        if (!this.dst.write(chunk, this.whole && isLentWhole(chunk))) this.drainWait = true;
         this.sync();
       },
       end: () => this.owner.endLink(this.dst),
@@ -76,7 +84,8 @@ export class Link implements LinkControl {
       return;
     }
     this.held += chunk.length;
-    this.head.write(settleChunk(chunk)); // toxics may hold or slice it: memory of its own
+    // Toxics that may slice or keep it get memory of its own; whole-passing ones the slab.
+    this.head.write(this.whole ? chunkForWholeChain(chunk) : settleChunk(chunk));
     this.sync();
   }
 
@@ -146,9 +155,13 @@ export class Link implements LinkControl {
       next = this.stages[i]!;
     }
     this.head = next;
+    this.allWhole = this.stages.every((s) => s.passesWhole);
+    if (!this.allWhole) this.whole = false;
+    else if (this.stages.length === 0) this.whole = true;
   }
 
   private sync(): void {
+    if (!this.whole && this.allWhole && this.held === 0) this.whole = true;
     if (!this.started || this.srcEnded || this.owner.closed) return;
     const want = !this.drainWait && this.held < (this.reading ? HIGH_WATER : LOW_WATER);
     if (want === this.reading) return;

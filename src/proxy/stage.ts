@@ -39,6 +39,13 @@ export const NULL_SINK: Sink = { write() {}, end() {} };
 
 export abstract class Stage implements Sink {
   next: Sink = NULL_SINK;
+  /**
+   * True for a stage that passes every chunk on as the same object (or drops it) and never reads
+   * a chunk again once passed on: its link may then hand it pooled chunks, whose memory is reused
+   * as soon as the last write has them (chunk-pool.ts). A stage that slices, parses or copies
+   * chunks leaves this false and gets chunks of their own.
+   */
+  readonly passesWhole: boolean = false;
 
   constructor(
     readonly toxic: Toxic,

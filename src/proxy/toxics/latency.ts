@@ -17,6 +17,8 @@ export function jittered(latency: number, jitter: number): number {
 }
 
 class LatencyStage extends Stage {
+  // Chunks wait whole and leave whole; the array keeps no chunk it reads again.
+  override readonly passesWhole = true;
   private chunks: Uint8Array[] = [];
   private dues: number[] = [];
   private head = 0;
