@@ -55,16 +55,25 @@ async function run(name: string, yaml: string): Promise<Journal> {
   return runExperiment(await loadExperiment(file, { kinds }), { kinds, stateDir: join(dir, '.state'), reporters: [] });
 }
 
-/** The first run time at which the availability of series over `window` fell below `below`. */
 // How soon after a breach the run must have reverted. Guardrails are evaluated every 200 ms; the
 // bound is for a busy 2-core machine, and far below the 30 s the faults would otherwise last.
 const PROMPT_MS = 3000;
 
+/**
+ * The first instant at which the availability guardrail could have seen its breach, re-derived
+ * from the time series as src/safety/guardrails.ts reads it: at instant T, the samples done by T
+ * (t + latencyMs <= T) that started within the window (t >= T - window), at least 3, fewer than
+ * `below` of them ok. That set changes only when a sample is done or one leaves the window, so
+ * those are the instants to try. (Trying only the samples' own start times, as this did before,
+ * missed a breach the guardrail saw when old ok samples had just left its window: seen on a busy
+ * machine, where the run aborted before a sample-anchored window fell below 50%.)
+ */
 function breachT(j: Journal, series: string, below: number, window: number): number {
   const samples = j.timeSeries.filter((s) => s.series === series);
-  for (const s of samples) {
-    const recent = samples.filter((x) => x.t <= s.t && x.t >= s.t - window);
-    if (recent.length >= 3 && recent.filter((x) => x.ok).length / recent.length < below) return s.t + s.latencyMs;
+  const instants = samples.flatMap((s) => [s.t + s.latencyMs, s.t + window + 0.001]).sort((a, b) => a - b);
+  for (const at of instants) {
+    const seen = samples.filter((x) => x.t + x.latencyMs <= at && x.t >= at - window);
+    if (seen.length >= 3 && seen.filter((x) => x.ok).length / seen.length < below) return at;
   }
   throw new Error('no breach in the time series');
 }
