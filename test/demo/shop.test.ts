@@ -48,6 +48,18 @@ describe('resilient build', () => {
     assert.equal(metricValue(gateway, 'shop_http_requests_total', { route: '/api/products', method: 'GET', status: '200' }), undefined);
   });
 
+  test('a restarted catalog reads the product list itself before it listens, through its own policies', async () => {
+    await shop.supervisor.stop('catalog');
+    await shop.startService('catalog');
+    // A new process: its counters start at zero, and nobody has asked it for a product yet.
+    const catalog = await metricsOf(shop, 'catalog');
+    assert.equal(metricValue(catalog, 'shop_http_requests_total', { route: '/products', method: 'GET', status: '200' }), undefined, 'no request has reached it');
+    assert.ok(metricValue(catalog, 'shop_dependency_calls_total', { dependency: 'cache', outcome: 'ok' })! >= 1, 'it read the cache');
+    const products = await shopRequest(`${shop.url('catalog')}/products`);
+    assert.equal(products.status, 200);
+    assert.ok(['cache', 'store'].includes(products.body.source as string), `first answer from ${String(products.body.source)}`);
+  });
+
   test('the shop works end to end: browse, fill a cart, check out, read the order', async () => {
     const g = shop.url();
     const list = await shopRequest(`${g}/api/products`);

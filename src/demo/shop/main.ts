@@ -14,7 +14,7 @@ import type { ShopAppFactory } from './services/service.js';
 import { createStore } from './services/store.js';
 import { shopMetrics } from './shop-metrics.js';
 import { isShopService, SHOP_SERVICES, type ShopService } from './topology.js';
-import { warmUp } from './warm-up.js';
+import { warmOwnReads, warmUp } from './warm-up.js';
 
 const FACTORIES: Record<ShopService, ShopAppFactory> = {
   store: createStore,
@@ -42,13 +42,16 @@ function main(): void {
     console.error(`${name}: cannot listen on ${config.host}:${config.port}: ${err.message}`);
     process.exit(1);
   });
-  // Listen (and so pass health checks) only once the connections to the dependencies are warm.
-  void warmUp(config.upstreams).then(() =>
-    serve(server, config.host, config.port, () => {
-      const deps = Object.entries(config.upstreams).map(([d, u]) => `${d}=${u}`);
-      console.log(`${name} (${config.mode}) listening on http://${config.host}:${config.port} (pid ${process.pid})${deps.length ? `; calls ${deps.join(', ')}` : ''}`);
-    }),
-  );
+  // Listen (and so pass health checks) only once the connections to the dependencies, and the
+  // service's own most common read, are warm.
+  void warmUp(config.upstreams)
+    .then(() => warmOwnReads(app))
+    .then(() =>
+      serve(server, config.host, config.port, () => {
+        const deps = Object.entries(config.upstreams).map(([d, u]) => `${d}=${u}`);
+        console.log(`${name} (${config.mode}) listening on http://${config.host}:${config.port} (pid ${process.pid})${deps.length ? `; calls ${deps.join(', ')}` : ''}`);
+      }),
+    );
 }
 
 function fail(message: string): never {

@@ -71,10 +71,15 @@ export const createCatalog: ShopAppFactory = (config, metrics) => {
     return answer(field, value, 'store');
   }
 
+  const readProducts = () => read('products', '/products', 'products', (b) => (b as { products: Product[] }).products);
+
   return {
     health: () => callerHealth(config, deps),
+    // The product list, as the gateway's first request would read it: the store read, the cache
+    // refilled, the last good copy kept, and this process's read path compiled.
+    warm: readProducts,
     routes: [
-      { method: 'GET', path: '/products', handler: () => read('products', '/products', 'products', (b) => (b as { products: Product[] }).products) },
+      { method: 'GET', path: '/products', handler: readProducts },
       {
         method: 'GET',
         path: '/products/:id',

@@ -9,6 +9,11 @@ import type { ShopService } from '../topology.js';
 export interface ShopApp {
   routes: Route[];
   health(): Promise<HealthReport> | HealthReport;
+  /**
+   * Before the service listens: the read its callers make most, made once through its own code
+   * and policies (warm-up.ts), so a fresh or restarted process answers its first requests warm.
+   */
+  warm?(): Promise<unknown>;
 }
 
 export type ShopAppFactory = (config: ShopConfig, metrics: ShopMetrics) => ShopApp;
